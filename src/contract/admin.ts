@@ -1,0 +1,66 @@
+import * as z from 'zod/mini';
+import { Credits, IsoDateTime, PositiveCredits } from './credits.js';
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z.string().check(
+  z.maxLength(64),
+  z.refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+);
+
+const name = z.string().check(z.minLength(1, { message: 'must not be empty' }), z.maxLength(200));
+export const BuilderId = z.string().check(
+  z.minLength(1, { message: 'must not be empty' }),
+  z.maxLength(64),
+  z.regex(/^[A-Za-z0-9_.@-]+$/, { message: 'may use only letters, digits and _ . @ -' }),
+);
+
+export const CreateWorkspaceRequest = z.strictObject({ name, timeZone: z.optional(TimeZone) });
+export const CreateWorkspaceResponse = z.object({ id: z.string() });
+
+export const LicenseRequest = z.strictObject({
+  builders: z.number().check(z.int({ message: 'must be a whole number' }), z.minimum(1), z.maximum(100_000)),
+  creditsPerBuilder: Credits,
+  cycleAnchorDay: z.number().check(z.int({ message: 'must be a whole number' }), z.minimum(1), z.maximum(31)),
+});
+export const License = z.object({
+  workspaceId: z.string(),
+  builders: z.number(),
+  creditsPerBuilder: Credits,
+  cycleAnchorDay: z.number(),
+  timeZone: z.string(),
+  updatedAt: IsoDateTime,
+});
+
+export const AddonRequest = z.strictObject({
+  credits: PositiveCredits.check(
+    z.refine((v) => Number.isInteger(v) && v % 100 === 0, { message: 'must be a multiple of 100' }),
+  ),
+  reference: z.string().check(z.minLength(1, { message: 'must not be empty' }), z.maxLength(128)),
+});
+export const AddonGrant = z.object({
+  id: z.string(),
+  credits: Credits,
+  reference: z.string(),
+  purchasedAt: IsoDateTime,
+  /** validity of the whole add-on pool after this purchase */
+  expiresAt: IsoDateTime,
+});
+
+export const IssueTokenRequest = z.strictObject({ builder: BuilderId });
+export const IssueTokenResponse = z.object({ token: z.string(), builder: z.string(), workspaceId: z.string() });
+
+export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
+export type LicenseRequest = z.infer<typeof LicenseRequest>;
+export type License = z.infer<typeof License>;
+export type AddonRequest = z.infer<typeof AddonRequest>;
+export type AddonGrant = z.infer<typeof AddonGrant>;
+export type IssueTokenRequest = z.infer<typeof IssueTokenRequest>;
+export type IssueTokenResponse = z.infer<typeof IssueTokenResponse>;

@@ -1,0 +1,11 @@
+export * from './providers/types.js';
+export { createProvider, providerSettingsFromEnv, DEFAULT_MODELS, PROVIDER_NAMES } from './providers/create.js';
+export type { ProviderName, ProviderOptions, ProviderSettings } from './providers/create.js';
+export { OpenAiProvider, maxTokensFieldFor } from './providers/openai.js';
+export { AnthropicProvider } from './providers/anthropic.js';
+export { DemoProvider } from './providers/demo.js';
+export type { UpstreamTimeouts } from './providers/upstream-call.js';
+export * from './tokens.js';
+export * from './pricing.js';
+export * from './estimator.js';
+export * from './system-prompts.js';

@@ -1,0 +1,97 @@
+import type { OperationType } from '../../../contract/index.js';
+
+export type ChatRole = 'user' | 'assistant';
+
+/** One turn of a conversation as providers receive it; the system prompt travels apart. */
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** What every provider is asked: a system prompt, the (already capped) conversation and an output limit. */
+export interface ProviderRequest {
+  system: string;
+  /** oldest first; the last one is the builder's new prompt */
+  messages: readonly ChatMessage[];
+  /** upper bound on output tokens, sized by the caller so the cost stays inside the hold */
+  maxTokens: number;
+  /** the operation type; the demo provider answers by it, real providers ignore it */
+  operation?: OperationType;
+  /** aborting it (builder stops, client disconnects) ends the stream with `ProviderError('aborted')` */
+  signal?: AbortSignal;
+}
+
+/** Why the model stopped: `length` means it hit `maxTokens`. */
+export type FinishReason = 'stop' | 'length' | 'other';
+
+/** A piece of answer text, in order. */
+export interface DeltaEvent {
+  type: 'delta';
+  text: string;
+}
+
+/** The last event of every successful stream, exactly once: the tokens the upstream bills. */
+export interface UsageEvent {
+  type: 'usage';
+  inputTokens: number;
+  outputTokens: number;
+  finishReason: FinishReason;
+  /** the model the upstream says answered (may be a dated snapshot of the one asked for) */
+  model: string;
+}
+
+export type ProviderEvent = DeltaEvent | UsageEvent;
+
+/**
+ * One streaming chat interface over every upstream. `stream` yields `delta`s, then one
+ * `usage`, then ends; any failure is thrown as a `ProviderError`. Breaking out of the
+ * iteration cancels the upstream request.
+ */
+export interface ChatProvider {
+  /** `openai`, `anthropic` or `demo` */
+  readonly name: string;
+  /** the model id sent upstream and used for pricing and token counting */
+  readonly model: string;
+  stream(request: ProviderRequest): AsyncIterable<ProviderEvent>;
+}
+
+/**
+ * - `rate_limited`: upstream 429 (or a rate-limit error event); retry after `retryAfterSeconds`
+ * - `auth`: upstream 401/403, the key was refused (a BYOK key is wrong or revoked)
+ * - `upstream`: any other failure answer, or no answer at all (`status` undefined: connection refused, reset before headers)
+ * - `protocol`: the answer broke the wire format: invalid JSON, a stream cut short, no usage
+ * - `timeout`: no first byte, or no further byte, within the configured time
+ * - `aborted`: the caller's signal aborted
+ */
+export type ProviderErrorKind = 'rate_limited' | 'auth' | 'upstream' | 'protocol' | 'timeout' | 'aborted';
+
+export interface ProviderErrorDetails {
+  status?: number;
+  retryAfterSeconds?: number;
+  /** input tokens the upstream had already reported before failing (Anthropic's message_start) */
+  inputTokens?: number;
+  cause?: unknown;
+}
+
+/** The only error a provider's stream throws. Its message never contains the API key. */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly kind: ProviderErrorKind;
+  /** HTTP status of the upstream answer, when there was one */
+  readonly status: number | undefined;
+  /** set for `rate_limited`: from Retry-After (or retry-after-ms), at least 1, default 1 */
+  readonly retryAfterSeconds: number | undefined;
+  readonly inputTokens: number | undefined;
+
+  constructor(kind: ProviderErrorKind, message: string, details: ProviderErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    this.status = details.status;
+    this.retryAfterSeconds = kind === 'rate_limited' ? Math.max(1, details.retryAfterSeconds ?? 1) : details.retryAfterSeconds;
+    this.inputTokens = details.inputTokens;
+  }
+}
+
+export function isProviderError(value: unknown): value is ProviderError {
+  return value instanceof ProviderError;
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+import { serve } from '@hono/node-server';
+import { parseArgs } from 'node:util';
+import * as z from 'zod/mini';
+import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest } from '../contract/index.js';
+import { aiOptionsFromEnv } from './chat/ai-options.js';
+import { configFromEnv } from './config.js';
+import { ApiError } from './errors.js';
+import { invalidInput } from './http/validate.js';
+import { Ledger } from './ledger/ledger.js';
+import { createCreditChatServer } from './server.js';
+import { openStore } from './store/open.js';
+
+const USAGE = `credit-chat-server: the credit-chat reference backend
+
+  credit-chat-server serve [--port 8787] [--host 127.0.0.1] [--data-dir .data | --database-url URL]
+      [--ai-provider demo|openai|anthropic] [--ai-base-url URL] [--ai-api-key KEY] [--ai-model MODEL]
+      [--prices prices.json]
+
+  credit-chat-server admin create-workspace --name NAME [--time-zone Europe/Berlin]
+  credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
+  credit-chat-server admin add-credits --workspace ID --credits N --reference REF
+  credit-chat-server admin issue-token --workspace ID --builder NAME
+      (admin commands take --data-dir or --database-url too, and print JSON)
+
+Environment: DATABASE_URL (PostgreSQL; else PGlite in CREDIT_CHAT_DATA_DIR, default .data),
+CREDIT_CHAT_ADMIN_TOKEN (enables /api/v1/admin), PORT; AI_PROVIDER (default demo), AI_BASE_URL,
+AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and --prices flags;
+CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
+directory and PostgreSQL turns BYOK off).
+`;
+
+/** The serve flags that set AI_* variables, flag over environment. */
+const AI_FLAGS = {
+  'ai-provider': 'AI_PROVIDER',
+  'ai-base-url': 'AI_BASE_URL',
+  'ai-api-key': 'AI_API_KEY',
+  'ai-model': 'AI_MODEL',
+  prices: 'CREDIT_CHAT_PRICES',
+} as const;
+
+const storeOptions = {
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+} as const;
+
+function storeConfig(values: { 'data-dir'?: string; 'database-url'?: string }) {
+  const env = configFromEnv();
+  const databaseUrl = values['database-url'] ?? (values['data-dir'] ? undefined : env.databaseUrl);
+  return { databaseUrl, dataDir: values['data-dir'] ?? env.dataDir };
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
+  const parsed = z.safeParse(schema, input);
+  if (!parsed.success) throw invalidInput(parsed.error.issues, 'arguments');
+  return parsed.data;
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...storeOptions,
+      'ai-provider': { type: 'string' },
+      'ai-base-url': { type: 'string' },
+      'ai-api-key': { type: 'string' },
+      'ai-model': { type: 'string' },
+      prices: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+    strict: true,
+  });
+  const env = configFromEnv();
+  const port = Number(values.port ?? env.port);
+  const aiEnv: Record<string, string | undefined> = { ...process.env };
+  for (const [flag, variable] of Object.entries(AI_FLAGS) as [keyof typeof AI_FLAGS, string][]) {
+    const value = values[flag];
+    if (value !== undefined) aiEnv[variable] = value;
+  }
+  const server = await createCreditChatServer({
+    ...storeConfig(values),
+    adminToken: env.adminToken,
+    rateLimit: env.rateLimit,
+    maxStreamsPerBuilder: env.maxStreamsPerBuilder,
+    corsOrigins: env.corsOrigins,
+    ai: aiOptionsFromEnv(aiEnv),
+  });
+  const where = server.store.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${storeConfig(values).dataDir}`;
+  const http = serve({ fetch: server.app.fetch, port, hostname: values.host }, () => {
+    console.log(`credit-chat-server listening on http://${values.host}:${port}/api/v1 (${where}; AI: ${server.ai.providers.describe()})`);
+  });
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      http.close();
+      void server.close().then(() => resolve(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+async function adminCommand(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...storeOptions,
+      name: { type: 'string' },
+      'time-zone': { type: 'string' },
+      workspace: { type: 'string' },
+      builders: { type: 'string' },
+      'credits-per-builder': { type: 'string' },
+      'anchor-day': { type: 'string' },
+      credits: { type: 'string' },
+      reference: { type: 'string' },
+      builder: { type: 'string' },
+    },
+    strict: true,
+  });
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const workspace = () => {
+    if (!values.workspace) throw new ApiError('invalid_input', 'arguments: --workspace is required', { field: 'workspace' });
+    return values.workspace;
+  };
+  const store = await openStore(storeConfig(values));
+  const ledger = new Ledger(store);
+  try {
+    let result: unknown;
+    switch (command) {
+      case 'create-workspace':
+        result = await ledger.createWorkspace(parse(CreateWorkspaceRequest, { name: values.name, timeZone: values['time-zone'] }));
+        break;
+      case 'set-license':
+        result = await ledger.setLicense(
+          workspace(),
+          parse(LicenseRequest, {
+            builders: num(values.builders),
+            creditsPerBuilder: num(values['credits-per-builder']),
+            cycleAnchorDay: num(values['anchor-day']),
+          }),
+        );
+        break;
+      case 'add-credits':
+        result = await ledger.addAddon(workspace(), parse(AddonRequest, { credits: num(values.credits), reference: values.reference }));
+        break;
+      case 'issue-token':
+        result = await ledger.issueToken(workspace(), parse(IssueTokenRequest, { builder: values.builder }).builder);
+        break;
+      default:
+        process.stderr.write(USAGE);
+        return 2;
+    }
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') return serveCommand(rest);
+  if (command === 'admin') return adminCommand(rest);
+  process.stdout.write(USAGE);
+  return command && command !== 'help' && command !== '--help' ? 2 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ApiError) console.error(JSON.stringify(err.toBody()));
+    else console.error(`credit-chat-server: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

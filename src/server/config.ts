@@ -1,0 +1,35 @@
+/** Server settings from the environment; CLI flags override them. */
+import type { RateLimit } from './http/limits.js';
+import { originsFromEnv } from './http/security.js';
+
+export interface EnvConfig {
+  databaseUrl?: string;
+  dataDir: string;
+  adminToken?: string;
+  port: number;
+  rateLimit: RateLimit;
+  maxStreamsPerBuilder: number;
+  corsOrigins: string[];
+}
+
+function count(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.CREDIT_CHAT_DATA_DIR || '.data',
+    adminToken: env.CREDIT_CHAT_ADMIN_TOKEN || undefined,
+    port: Number(env.PORT || 8787),
+    rateLimit: {
+      perMinute: count(env.CREDIT_CHAT_RATE_LIMIT, 600, 'CREDIT_CHAT_RATE_LIMIT'),
+      burst: count(env.CREDIT_CHAT_RATE_BURST, 120, 'CREDIT_CHAT_RATE_BURST'),
+    },
+    maxStreamsPerBuilder: count(env.CREDIT_CHAT_MAX_STREAMS, 4, 'CREDIT_CHAT_MAX_STREAMS'),
+    corsOrigins: originsFromEnv(env.CREDIT_CHAT_CORS_ORIGINS),
+  };
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import * as z from 'zod/mini';
+import { fromMillicredits, IdempotencyKey, OperationType, type Receipt } from '../../contract/index.js';
+import { millicreditsForUsage } from '../ai/index.js';
+import { attemptEnd, type AttemptRef } from '../chat/ai-requests.js';
+import type { AiRuntime } from '../chat/ai-runtime.js';
+import { stillRunning } from '../chat/chat-handler.js';
+import { drain, MeteredRun, reserve, type RunEvent, type RunOutcome } from '../chat/metered-run.js';
+import { planOperation } from '../chat/operation-plan.js';
+import { SseStream } from '../chat/sse-stream.js';
+import { ApiError } from '../errors.js';
+import { requireBuilder, type AppEnv } from '../http/auth.js';
+import { parseBody } from '../http/validate.js';
+import { sha256 } from '../ledger/ids.js';
+import { chatOf, ChunkWriter, completionBody, CompletionRequest, openAiErrorBody, wireFinishReason, type CompletionSummary } from './openai-wire.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_OPERATION: OperationType = 'custom_code';
+
+/** What a replay of a settled gateway key answers, kept on its ai_requests row. */
+interface GatewayReplay {
+  summary: CompletionSummary;
+  receipt: Receipt;
+}
+
+function header<T>(c: Context, name: string, schema: z.ZodMiniType<T>, fallback: () => T): T {
+  const value = c.req.header(name);
+  if (value === undefined || value === '') return fallback();
+  const parsed = z.safeParse(schema, value);
+  if (!parsed.success) throw new ApiError('invalid_input', `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field: name });
+  return parsed.data;
+}
+
+function failureError(outcome: RunOutcome): ApiError {
+  const failure = outcome.failure ?? { code: 'provider_error' as const, message: 'The AI provider sent nothing. Not charged.' };
+  if (failure.code === 'rate_limited') {
+    const retryAfter = failure.retryAfter ?? 1;
+    return new ApiError('rate_limited', failure.message, { retryAfter }, { 'retry-after': String(retryAfter) });
+  }
+  return new ApiError(failure.code, failure.message);
+}
+
+function summaryOf(head: Pick<CompletionSummary, 'id' | 'created' | 'model'>, outcome: RunOutcome): CompletionSummary {
+  return {
+    ...head,
+    model: outcome.usage?.model ?? head.model,
+    text: outcome.text,
+    finishReason: wireFinishReason(outcome.finishReason, outcome.status === 'stopped'),
+    promptTokens: outcome.usage?.inputTokens ?? 0,
+    completionTokens: outcome.usage?.outputTokens ?? 0,
+  };
+}
+
+function meteringHeaders(receipt: Receipt): Record<string, string> {
+  return { 'x-credit-receipt': receipt.id, 'x-credit-charged': String(receipt.byok ? 0 : receipt.credits) };
+}
+
+/**
+ * POST /v1/chat/completions: OpenAI-compatible, metered through the same holds as /chat.
+ * The builder token is the API key; `X-Credit-Operation` names the operation type (default
+ * custom_code); `Idempotency-Key` makes retries safe (a settled key answers its first
+ * completion again; without the header every request is new). A client's `max_tokens`
+ * sets what is held (what that many tokens could cost); without it, the estimate's max.
+ * Errors are in OpenAI's shape: 402 when the credits are short, 429 with Retry-After.
+ */
+export function gatewayApp(ai: AiRuntime, adminToken: string | undefined): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((err, c) => {
+    const apiError = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
+    if (!(err instanceof ApiError)) console.error('credit-chat: gateway error:', err instanceof Error ? err.message : 'unknown');
+    return c.json(openAiErrorBody(apiError), apiError.status as 400, apiError.headers);
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { field: 'body' });
+      },
+    }),
+  );
+  app.use(requireBuilder(ai.ledger, adminToken));
+  app.post('/chat/completions', (c) => completions(ai, c));
+  return app;
+}
+
+async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response> {
+  const ctx = c.get('builder');
+  const request = await parseBody(c, CompletionRequest);
+  const operation = header(c, 'x-credit-operation', OperationType, () => DEFAULT_OPERATION);
+  const key = header(c, 'idempotency-key', IdempotencyKey, () => `gw-${randomUUID()}`);
+  const chat = chatOf(request);
+  const stream = request.stream === true;
+  const includeUsage = stream && request.stream_options?.include_usage === true;
+  const clientMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const hash = sha256(JSON.stringify(['gateway', operation, chat, stream, includeUsage, clientMaxTokens ?? null]));
+
+  const claim = await ai.requests.claim(ctx, key, hash, operation);
+  if (claim.kind === 'replay') return replay(claim.result as unknown as GatewayReplay, stream, includeUsage);
+  if (claim.kind === 'busy') throw stillRunning();
+  const ref: AttemptRef = { ctx, key, attempt: claim.attempt };
+
+  const cancelled = new AbortController();
+  let run: MeteredRun;
+  let head: Pick<CompletionSummary, 'id' | 'created' | 'model'>;
+  let reservedCredits: number;
+  let holdId: string | null;
+  try {
+    const target = await ai.providers.resolve(ctx);
+    const provider = target.connect();
+    const plan = await planOperation(ai, ctx, target, { operation, ...chat });
+    const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
+      holdKey: `gateway:${key}:${claim.attempt}`,
+      ttlSeconds: ai.holdTtlSeconds,
+      maxTokens: clientMaxTokens,
+      millicredits:
+        clientMaxTokens === undefined ? undefined : millicreditsForUsage(plan.price, { inputTokens: plan.inputTokens, outputTokens: clientMaxTokens }, ai.rates),
+    });
+    reservedCredits = fromMillicredits(reservation.millicredits);
+    holdId = reservation.holdId;
+    run = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [c.req.raw.signal, ai.shutdownSignal, cancelled.signal]);
+    head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
+  } catch (err) {
+    await ai.requests.release(ref);
+    throw err;
+  }
+
+  const events = run.events();
+  // the provider is called while the hold is noted on the request's row
+  const firstStep = events.next();
+  try {
+    await ai.requests.attach(ref, { holdId });
+  } catch (err) {
+    cancelled.abort();
+    await drain(firstStep, events);
+    await ai.requests.release(ref);
+    throw err;
+  }
+  const first = await firstStep;
+  const firstEvent = first.done ? undefined : first.value;
+  if (firstEvent?.type === 'outcome' && !firstEvent.outcome.receipt) {
+    await ai.requests.end(ref, attemptEnd(firstEvent.outcome, {}));
+    throw failureError(firstEvent.outcome);
+  }
+  if (!stream) {
+    let outcome = firstEvent?.type === 'outcome' ? firstEvent.outcome : undefined;
+    for await (const event of events) if (event.type === 'outcome') outcome = event.outcome;
+    if (!outcome) throw new ApiError('internal', 'the run ended without an outcome');
+    const summary = summaryOf(head, outcome);
+    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    if (!outcome.receipt) throw failureError(outcome);
+    return c.json(completionBody(summary), 200, { ...meteringHeaders(outcome.receipt), 'x-credit-reserved': String(reservedCredits) });
+  }
+
+  const writer = new ChunkWriter(head, includeUsage);
+  const sse = new SseStream({ headers: { 'x-credit-reserved': String(reservedCredits) }, onCancel: () => cancelled.abort() });
+  sse.send(undefined, writer.role());
+  ai.track(pumpChunks(ai, ref, head, writer, sse, first, events));
+  return sse.response;
+}
+
+async function pumpChunks(
+  ai: AiRuntime,
+  ref: AttemptRef,
+  head: Pick<CompletionSummary, 'id' | 'created' | 'model'>,
+  writer: ChunkWriter,
+  sse: SseStream,
+  first: IteratorResult<RunEvent, void>,
+  events: AsyncGenerator<RunEvent, void>,
+): Promise<void> {
+  try {
+    let outcome: RunOutcome | undefined;
+    for (let step = first; !step.done; step = await events.next()) {
+      if (step.value.type === 'delta') sse.send(undefined, writer.delta(step.value.text));
+      else outcome = step.value.outcome;
+    }
+    if (!outcome) throw new Error('the run ended without an outcome');
+    const summary = summaryOf(head, outcome);
+    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    if (!outcome.receipt) {
+      // OpenAI's own mid-stream failure: an error object as the data, then the end
+      sse.send(undefined, openAiErrorBody(failureError(outcome)));
+      return;
+    }
+    sse.send(undefined, writer.finish(summary.finishReason));
+    const usage = writer.usage(summary);
+    if (usage) sse.send(undefined, usage);
+    sse.send(undefined, '[DONE]');
+  } catch (err) {
+    console.error('credit-chat: a gateway stream failed:', err instanceof Error ? err.message : 'unknown error');
+    sse.send(undefined, openAiErrorBody(new ApiError('internal', 'The completion failed on the server.')));
+  } finally {
+    sse.close();
+  }
+}
+
+function replay(stored: GatewayReplay, stream: boolean, includeUsage: boolean): Response {
+  const headers = { ...meteringHeaders(stored.receipt), 'idempotent-replayed': 'true' };
+  if (!stream) return Response.json(completionBody(stored.summary), { headers });
+  const writer = new ChunkWriter(stored.summary, includeUsage);
+  const sse = new SseStream({ headers });
+  sse.send(undefined, writer.role());
+  if (stored.summary.text) sse.send(undefined, writer.delta(stored.summary.text));
+  sse.send(undefined, writer.finish(stored.summary.finishReason));
+  const usage = writer.usage(stored.summary);
+  if (usage) sse.send(undefined, usage);
+  sse.send(undefined, '[DONE]');
+  sse.close();
+  return sse.response;
+}
+

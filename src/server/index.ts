@@ -1,0 +1,23 @@
+export { createApp, API_BASE, type AppOptions } from './http/app.js';
+export { ApiError } from './errors.js';
+export { openApiDocument } from './openapi.js';
+export { createCreditChatServer, type CreditChatServer, type ServerOptions } from './server.js';
+export { Ledger, systemClock, type BuilderContext, type Clock, type UsageDetails } from './ledger/ledger.js';
+export { cycleWindow, oneYearAfter } from './ledger/cycle.js';
+export { auditWorkspace, poolTotals } from './ledger/audit.js';
+export { openStore, type StoreConfig } from './store/open.js';
+export type { Store, SqlClient } from './store/store.js';
+export { AiRuntime } from './chat/ai-runtime.js';
+export { aiOptionsFromEnv, type AiOptions } from './chat/ai-options.js';
+export { resolveServerSecret } from './byok/server-secret.js';
+export {
+  createProvider,
+  providerSettingsFromEnv,
+  PriceTable,
+  loadPriceTable,
+  DEFAULT_CREDIT_RATES,
+  type ChatProvider,
+  type CreditRates,
+  type ProviderSettings,
+  type ProviderOptions,
+} from './ai/index.js';

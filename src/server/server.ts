@@ -1,0 +1,64 @@
+import type { Hono } from 'hono';
+import { resolveServerSecret } from './byok/server-secret.js';
+import { aiOptionsFromEnv, type AiOptions } from './chat/ai-options.js';
+import { AiRuntime } from './chat/ai-runtime.js';
+import type { AppEnv } from './http/auth.js';
+import { createApp, type AppOptions } from './http/app.js';
+import { Ledger, systemClock, type Clock } from './ledger/ledger.js';
+import { openStore, type StoreConfig } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 'ai'> {
+  clock?: Clock;
+  /** how often expired holds and grants are swept, in ms; 0 turns the sweeper off */
+  sweepIntervalMs?: number;
+  /**
+   * AI operations. What is not given comes from the environment (AI_PROVIDER, AI_BASE_URL,
+   * AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES, CREDIT_CHAT_SECRET): by default the offline
+   * demo provider. Without a secret, see byok/server-secret.ts for where BYOK's comes from.
+   */
+  ai?: AiOptions;
+}
+
+export interface CreditChatServer {
+  app: Hono<AppEnv>;
+  ledger: Ledger;
+  store: Store;
+  ai: AiRuntime;
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it), builds the ledger, the AI runtime and the HTTP app, starts the sweeper. */
+export async function createCreditChatServer(options: ServerOptions = {}): Promise<CreditChatServer> {
+  const store = await openStore(options);
+  const ledger = new Ledger(store, options.clock ?? systemClock);
+  const aiOptions: AiOptions = { ...aiOptionsFromEnv(), ...options.ai };
+  aiOptions.secret = resolveServerSecret({
+    configured: aiOptions.secret,
+    dataDir: options.databaseUrl ? undefined : options.dataDir,
+    storeKind: store.kind,
+    warn: (message) => console.warn(message),
+  });
+  const ai = new AiRuntime(ledger, aiOptions);
+  const app = createApp({ ...options, ledger, ai });
+  const interval = options.sweepIntervalMs ?? 30_000;
+  const sweeper =
+    interval > 0
+      ? setInterval(() => {
+          ledger.sweep().catch((err: unknown) => console.error('credit-chat: sweep failed:', err instanceof Error ? err.message : err));
+        }, interval)
+      : undefined;
+  sweeper?.unref();
+  return {
+    app,
+    ledger,
+    store,
+    ai,
+    async close() {
+      if (sweeper) clearInterval(sweeper);
+      // streams in flight stop and settle what they produced before the store goes away
+      await ai.shutdown();
+      await store.close();
+    },
+  };
+}

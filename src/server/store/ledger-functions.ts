@@ -1,0 +1,361 @@
+/**
+ * Migration 2: the ledger's state changes as SQL functions. Each is called as one statement,
+ * so each change is one round trip and one short transaction with the workspace row locked.
+ *
+ * Written for few statements on the hot path (a hold, a capture): helpers are PL/pgSQL, whose
+ * plans are cached per session, and results are built from values at hand rather than read
+ * back. Helpers that read are VOLATILE on purpose: a STABLE function sees the snapshot of the
+ * statement that called it, which misses what the same call has just written.
+ */
+export const LEDGER_FUNCTIONS = /* sql */ `
+CREATE FUNCTION cc_new_id(prefix text) RETURNS text LANGUAGE sql VOLATILE AS $$
+  SELECT prefix || '_' || replace(gen_random_uuid()::text, '-', '')
+$$;
+
+CREATE FUNCTION cc_iso(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+$$;
+
+-- Moves what is left available on expired grants to expired.
+CREATE FUNCTION cc_expire_grants(p_ws text, p_now timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE g record;
+BEGIN
+  FOR g IN SELECT id, available FROM grants
+           WHERE workspace_id = p_ws AND expires_at <= p_now AND available > 0 ORDER BY id LOOP
+    UPDATE grants SET expired = expired + g.available, available = 0 WHERE id = g.id;
+    INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at)
+    VALUES (p_ws, g.id, 'expire', g.available, p_now);
+  END LOOP;
+END $$;
+
+-- Settles a pending hold: captures up to p_capture from its parts (monthly parts first, as
+-- they were taken) and releases the rest. Returns the captured split.
+CREATE FUNCTION cc_settle_hold(p_ws text, p_hold text, p_capture bigint, p_status text, p_now timestamptz,
+                               OUT from_monthly bigint, OUT from_addon bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  part record;
+  remaining bigint := p_capture;
+  take bigint;
+  released_to_expired boolean := false;
+BEGIN
+  from_monthly := 0;
+  from_addon := 0;
+  FOR part IN SELECT hp.grant_id, hp.amount, g.pool, g.expires_at <= p_now AS grant_expired
+              FROM hold_parts hp JOIN grants g ON g.id = hp.grant_id
+              WHERE hp.hold_id = p_hold ORDER BY hp.seq LOOP
+    take := least(part.amount, remaining);
+    remaining := remaining - take;
+    UPDATE grants SET held = held - part.amount,
+                      captured = captured + take,
+                      available = available + (part.amount - take)
+    WHERE id = part.grant_id;
+    IF take > 0 THEN
+      INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
+      VALUES (p_ws, part.grant_id, p_hold, 'capture', take, p_now);
+      IF part.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
+    END IF;
+    IF part.amount > take THEN
+      INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
+      VALUES (p_ws, part.grant_id, p_hold, 'release', part.amount - take, p_now);
+      released_to_expired := released_to_expired OR part.grant_expired;
+    END IF;
+  END LOOP;
+  UPDATE holds SET status = p_status, captured = p_capture, settled_at = p_now WHERE id = p_hold;
+  -- A part released back to a grant that expired meanwhile expires at once.
+  IF released_to_expired THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
+END $$;
+
+-- Locks the workspace, releases its due holds, expires its due grants and opens the
+-- current cycle's monthly grant (idempotent by cycle). With a builder's token hash, the token
+-- must still be valid for the workspace: revocation takes effect in the same statement,
+-- whatever the caller has cached. Answers 200, 401 or 404.
+CREATE FUNCTION cc_prepare(p_ws text, p_token text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  token_ok boolean;
+  holds_due boolean;
+  grants_due boolean;
+  h record;
+  lic licenses%ROWTYPE;
+  v_grant text;
+  v_amount bigint;
+BEGIN
+  SELECT p_token IS NULL OR EXISTS (SELECT 1 FROM builder_tokens t
+           WHERE t.token_hash = p_token AND t.workspace_id = w.id AND t.revoked_at IS NULL)
+  INTO token_ok FROM workspaces w WHERE w.id = p_ws FOR UPDATE OF w;
+  IF NOT FOUND THEN RETURN 404; END IF;
+  IF NOT token_ok THEN RETURN 401; END IF;
+  SELECT EXISTS (SELECT 1 FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now),
+         EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND expires_at <= p_now AND available > 0)
+  INTO holds_due, grants_due;
+  IF holds_due THEN
+    FOR h IN SELECT id FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now ORDER BY id LOOP
+      PERFORM cc_settle_hold(p_ws, h.id, 0, 'expired', p_now);
+    END LOOP;
+  END IF;
+  IF holds_due OR grants_due THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
+  IF p_cycle_start IS NOT NULL AND p_cycle_start <= p_now AND p_now < p_cycle_end THEN
+    SELECT * INTO lic FROM licenses WHERE workspace_id = p_ws
+      AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND pool = 'monthly'
+                      AND starts_at <= p_now AND expires_at > p_now);
+    IF FOUND THEN
+      v_amount := lic.builders::bigint * lic.credits_per_builder;
+      INSERT INTO grants (id, workspace_id, pool, cycle_start, granted, available, starts_at, expires_at, created_at)
+      VALUES (cc_new_id('g'), p_ws, 'monthly', p_cycle_start, v_amount, v_amount, p_cycle_start, p_cycle_end, p_now)
+      ON CONFLICT (workspace_id, cycle_start) DO NOTHING
+      RETURNING id INTO v_grant;
+      IF v_grant IS NOT NULL AND v_amount > 0 THEN
+        INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at) VALUES (p_ws, v_grant, 'grant', v_amount, p_now);
+      END IF;
+    END IF;
+  END IF;
+  RETURN 200;
+END $$;
+
+CREATE FUNCTION cc_balance(p_ws text, p_now timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT jsonb_build_object(
+    'monthlyAllocated', coalesce(sum(granted) FILTER (WHERE pool = 'monthly' AND active), 0),
+    'monthlyAvailable', coalesce(sum(available) FILTER (WHERE pool = 'monthly' AND active), 0),
+    'monthlyRenewsAt', cc_iso(max(expires_at) FILTER (WHERE pool = 'monthly' AND active)),
+    'addonAvailable', coalesce(sum(available) FILTER (WHERE pool = 'addon' AND active), 0),
+    'addonExpiresAt', cc_iso(max(expires_at) FILTER (WHERE pool = 'addon' AND active AND (available > 0 OR held > 0))),
+    'held', coalesce(sum(held), 0),
+    'asOf', cc_iso(p_now))
+  FROM (SELECT *, starts_at <= p_now AND expires_at > p_now AS active FROM grants WHERE workspace_id = p_ws) g);
+END $$;
+
+CREATE FUNCTION cc_hold_json(p_hold text) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT jsonb_build_object('id', id, 'status', status, 'operation', operation, 'amount', amount,
+    'fromMonthly', from_monthly, 'fromAddon', from_addon, 'expiresAt', cc_iso(expires_at), 'createdAt', cc_iso(created_at))
+  FROM holds WHERE id = p_hold);
+END $$;
+
+CREATE FUNCTION cc_receipt_json(p_receipt text) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT jsonb_build_object('id', id, 'operation', operation, 'credits', credits, 'fromMonthly', from_monthly,
+    'fromAddon', from_addon, 'balance', balance, 'createdAt', cc_iso(created_at), 'holdId', hold_id,
+    'byok', byok, 'provider', provider, 'model', model, 'inputTokens', input_tokens, 'outputTokens', output_tokens,
+    'estimateExpected', estimate_expected, 'estimateMax', estimate_max, 'builder', builder, 'description', description)
+  FROM receipts WHERE id = p_receipt);
+END $$;
+
+-- GET /balance: prepares the workspace, then reads its balance.
+CREATE FUNCTION cc_current_balance(p_ws text, p_token text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+BEGIN
+  IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
+  RETURN jsonb_build_object('status', 200, 'balance', cc_balance(p_ws, p_now));
+END $$;
+
+-- The first half of a hold and of a debit, after cc_prepare. Answers the stored result of a
+-- replayed key (or 422 for other parameters), or a 402 that it remembers under the key, or
+-- NULL: then hold p_hold exists and has reserved p_amount from the active grants, monthly
+-- first, then add-on by expiry then creation, and from_monthly/from_addon say how.
+CREATE FUNCTION cc_open_hold(p_ws text, p_builder text, p_key text, p_hash text, p_hold text, p_operation text,
+                             p_amount bigint, p_expires_at timestamptz, p_now timestamptz,
+                             OUT answer jsonb, OUT from_monthly bigint, OUT from_addon bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  avail bigint;
+  g record;
+  remaining bigint := p_amount;
+  take bigint;
+  seq integer := 0;
+BEGIN
+  from_monthly := 0;
+  from_addon := 0;
+  SELECT (SELECT CASE WHEN request_hash = p_hash THEN result || '{"replayed": true}'::jsonb
+                      ELSE jsonb_build_object('status', 422, 'code', 'idempotency_mismatch') END
+          FROM idempotency_keys WHERE workspace_id = p_ws AND builder = p_builder AND key = p_key),
+         (SELECT coalesce(sum(available), 0)::bigint FROM grants
+          WHERE workspace_id = p_ws AND starts_at <= p_now AND expires_at > p_now)
+  INTO answer, avail;
+  IF answer IS NOT NULL THEN RETURN; END IF;
+  IF avail < p_amount THEN
+    answer := jsonb_build_object('status', 402, 'code', 'insufficient_credits', 'needed', p_amount, 'available', avail);
+    INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
+    VALUES (p_ws, p_builder, p_key, p_hash, answer, p_now);
+    RETURN;
+  END IF;
+  INSERT INTO holds (id, workspace_id, builder, operation, status, amount, from_monthly, from_addon, expires_at, created_at)
+  VALUES (p_hold, p_ws, p_builder, p_operation, 'pending', p_amount, 0, p_amount, p_expires_at, p_now);
+  FOR g IN SELECT id, pool, available FROM grants
+           WHERE workspace_id = p_ws AND starts_at <= p_now AND expires_at > p_now AND available > 0
+           ORDER BY (pool = 'addon'), expires_at, created_at, id LOOP
+    EXIT WHEN remaining = 0;
+    take := least(g.available, remaining);
+    remaining := remaining - take;
+    seq := seq + 1;
+    UPDATE grants SET available = available - take, held = held + take WHERE id = g.id;
+    INSERT INTO hold_parts (hold_id, grant_id, seq, amount) VALUES (p_hold, g.id, seq, take);
+    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at) VALUES (p_ws, g.id, p_hold, 'hold', take, p_now);
+    IF g.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
+  END LOOP;
+  IF remaining > 0 THEN
+    RAISE EXCEPTION 'credit-chat: reserve short by %', remaining USING ERRCODE = 'P0001';
+  END IF;
+  UPDATE holds SET from_monthly = cc_open_hold.from_monthly, from_addon = cc_open_hold.from_addon WHERE id = p_hold;
+END $$;
+
+-- Writes the receipt of a settled operation and answers it; p_usage carries provider, model,
+-- tokens and estimate. p_hold is null for an operation paid with the workspace's own key.
+CREATE FUNCTION cc_write_receipt(p_ws text, p_hold text, p_builder text, p_operation text, p_from_monthly bigint,
+                                 p_from_addon bigint, p_byok boolean, p_description text, p_usage jsonb, p_now timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_receipt text := cc_new_id('rcpt');
+  v_balance jsonb := cc_balance(p_ws, p_now);
+BEGIN
+  INSERT INTO receipts (id, workspace_id, builder, hold_id, operation, credits, from_monthly, from_addon, byok, description,
+                        provider, model, input_tokens, output_tokens, estimate_expected, estimate_max, balance, created_at)
+  VALUES (v_receipt, p_ws, p_builder, p_hold, p_operation, p_from_monthly + p_from_addon, p_from_monthly, p_from_addon,
+          p_byok, p_description, p_usage->>'provider', p_usage->>'model', (p_usage->>'inputTokens')::integer,
+          (p_usage->>'outputTokens')::integer, (p_usage->>'estimateExpected')::bigint, (p_usage->>'estimateMax')::bigint,
+          v_balance, p_now);
+  IF p_hold IS NOT NULL THEN UPDATE holds SET receipt_id = v_receipt WHERE id = p_hold; END IF;
+  RETURN jsonb_build_object('id', v_receipt, 'operation', p_operation, 'credits', p_from_monthly + p_from_addon,
+    'fromMonthly', p_from_monthly, 'fromAddon', p_from_addon, 'balance', v_balance, 'createdAt', cc_iso(p_now),
+    'holdId', p_hold, 'byok', p_byok, 'provider', p_usage->>'provider', 'model', p_usage->>'model',
+    'inputTokens', (p_usage->>'inputTokens')::integer, 'outputTokens', (p_usage->>'outputTokens')::integer,
+    'estimateExpected', (p_usage->>'estimateExpected')::bigint, 'estimateMax', (p_usage->>'estimateMax')::bigint,
+    'builder', p_builder, 'description', p_description);
+END $$;
+
+-- Captures p_amount of a pending hold, releases the rest and answers the receipt.
+CREATE FUNCTION cc_capture_hold(p_ws text, p_hold text, p_builder text, p_operation text, p_amount bigint,
+                                p_description text, p_usage jsonb, p_now timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE split record;
+BEGIN
+  SELECT * INTO split FROM cc_settle_hold(p_ws, p_hold, p_amount, 'captured', p_now);
+  RETURN cc_write_receipt(p_ws, p_hold, p_builder, p_operation, split.from_monthly, split.from_addon,
+                          false, p_description, p_usage, p_now);
+END $$;
+
+-- POST /holds. Result: {status: 200, hold} | {status: 402, needed, available} | 401 | 404 | 422.
+CREATE FUNCTION cc_create_hold(p_ws text, p_token text, p_builder text, p_key text, p_hash text, p_operation text,
+                               p_amount bigint, p_ttl_seconds integer, p_now timestamptz,
+                               p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+  v_hold text := cc_new_id('hold');
+  v_expires timestamptz := p_now + make_interval(secs => p_ttl_seconds);
+  opened record;
+  v_result jsonb;
+BEGIN
+  IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
+  SELECT * INTO opened FROM cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now);
+  IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
+  v_result := jsonb_build_object('status', 200, 'hold', jsonb_build_object('id', v_hold, 'status', 'pending',
+    'operation', p_operation, 'amount', p_amount, 'fromMonthly', opened.from_monthly, 'fromAddon', opened.from_addon,
+    'expiresAt', cc_iso(v_expires), 'createdAt', cc_iso(p_now)));
+  INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
+  VALUES (p_ws, p_builder, p_key, p_hash, v_result, p_now);
+  RETURN v_result;
+END $$;
+
+-- The pending hold a capture or void acts on, after cc_prepare; or why there is none:
+-- {status: 401 | 404} or {status: 409, holdStatus, receipt} for a hold already settled.
+CREATE FUNCTION cc_pending_hold(p_ws text, p_token text, p_hold text, p_now timestamptz,
+                                p_cycle_start timestamptz, p_cycle_end timestamptz,
+                                OUT refusal jsonb, OUT hold holds)
+LANGUAGE plpgsql AS $$
+DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+BEGIN
+  IF v_status <> 200 THEN refusal := jsonb_build_object('status', v_status); RETURN; END IF;
+  SELECT * INTO hold FROM holds WHERE id = p_hold AND workspace_id = p_ws;
+  IF NOT FOUND THEN refusal := '{"status": 404}'::jsonb; RETURN; END IF;
+  IF hold.status <> 'pending' THEN
+    refusal := jsonb_build_object('status', 409, 'holdStatus', hold.status,
+      'receipt', CASE WHEN hold.receipt_id IS NULL THEN NULL ELSE cc_receipt_json(hold.receipt_id) END);
+  END IF;
+END $$;
+
+-- POST /holds/{id}/capture. Result: {status: 200, receipt} | 400 (more than held) | 401 | 404 | 409 {holdStatus}.
+CREATE FUNCTION cc_capture(p_ws text, p_token text, p_hold text, p_amount bigint, p_usage jsonb, p_now timestamptz,
+                           p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE found record;
+BEGIN
+  SELECT * INTO found FROM cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
+  IF found.refusal IS NOT NULL THEN RETURN found.refusal; END IF;
+  IF p_amount > (found.hold).amount THEN
+    RETURN jsonb_build_object('status', 400, 'field', 'credits', 'held', (found.hold).amount);
+  END IF;
+  RETURN jsonb_build_object('status', 200, 'receipt',
+    cc_capture_hold(p_ws, p_hold, (found.hold).builder, (found.hold).operation, p_amount, NULL, p_usage, p_now));
+END $$;
+
+-- POST /holds/{id}/void. Result: {status: 200, hold} | 401 | 404 | 409 {holdStatus}.
+CREATE FUNCTION cc_void(p_ws text, p_token text, p_hold text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE found record;
+BEGIN
+  SELECT * INTO found FROM cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
+  IF found.refusal IS NOT NULL THEN RETURN found.refusal; END IF;
+  PERFORM cc_settle_hold(p_ws, p_hold, 0, 'voided', p_now);
+  RETURN jsonb_build_object('status', 200, 'hold', cc_hold_json(p_hold));
+END $$;
+
+-- POST /debits: hold and capture in one step. Result: {status: 200, receipt} | 401 | 402 | 404 | 422.
+CREATE FUNCTION cc_debit(p_ws text, p_token text, p_builder text, p_key text, p_hash text, p_operation text, p_amount bigint,
+                         p_description text, p_usage jsonb, p_now timestamptz,
+                         p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+  v_hold text := cc_new_id('hold');
+  opened record;
+  v_result jsonb;
+BEGIN
+  IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
+  SELECT * INTO opened FROM cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, p_now, p_now);
+  IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
+  v_result := jsonb_build_object('status', 200, 'receipt',
+    cc_capture_hold(p_ws, v_hold, p_builder, p_operation, p_amount, p_description, p_usage, p_now));
+  INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
+  VALUES (p_ws, p_builder, p_key, p_hash, v_result, p_now);
+  RETURN v_result;
+END $$;
+
+-- An operation paid by the workspace's own key: no credits move, the usage is recorded.
+CREATE FUNCTION cc_record_byok(p_ws text, p_token text, p_builder text, p_operation text, p_usage jsonb, p_now timestamptz,
+                               p_cycle_start timestamptz, p_cycle_end timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+BEGIN
+  IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
+  RETURN jsonb_build_object('status', 200, 'receipt',
+    cc_write_receipt(p_ws, NULL, p_builder, p_operation, 0, 0, true, NULL, p_usage, p_now));
+END $$;
+
+-- POST /admin/workspaces/{id}/addons: a purchase, idempotent by reference. Moves the validity
+-- of the whole add-on pool to one year after this purchase.
+CREATE FUNCTION cc_add_addon(p_ws text, p_amount bigint, p_reference text, p_now timestamptz, p_expires_at timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  existing grants%ROWTYPE;
+  v_grant text := cc_new_id('g');
+BEGIN
+  IF cc_prepare(p_ws, NULL, p_now, NULL, NULL) <> 200 THEN RETURN '{"status": 404}'::jsonb; END IF;
+  SELECT * INTO existing FROM grants WHERE workspace_id = p_ws AND reference = p_reference;
+  IF FOUND THEN
+    IF existing.granted <> p_amount THEN RETURN jsonb_build_object('status', 422, 'code', 'idempotency_mismatch'); END IF;
+    RETURN jsonb_build_object('status', 200, 'replayed', true, 'grant', jsonb_build_object('id', existing.id,
+      'amount', existing.granted, 'reference', existing.reference, 'purchasedAt', cc_iso(existing.created_at),
+      'expiresAt', cc_iso(existing.expires_at)));
+  END IF;
+  UPDATE grants SET expires_at = p_expires_at
+  WHERE workspace_id = p_ws AND pool = 'addon' AND expires_at > p_now AND expires_at < p_expires_at;
+  INSERT INTO grants (id, workspace_id, pool, reference, granted, available, starts_at, expires_at, created_at)
+  VALUES (v_grant, p_ws, 'addon', p_reference, p_amount, p_amount, p_now, p_expires_at, p_now);
+  INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at) VALUES (p_ws, v_grant, 'grant', p_amount, p_now);
+  RETURN jsonb_build_object('status', 200, 'grant', jsonb_build_object('id', v_grant, 'amount', p_amount,
+    'reference', p_reference, 'purchasedAt', cc_iso(p_now), 'expiresAt', cc_iso(p_expires_at)));
+END $$;
+`;

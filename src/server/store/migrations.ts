@@ -1,0 +1,158 @@
+/**
+ * The ledger's SQL schema, versioned. Each migration runs once, in its own transaction,
+ * on PGlite and on PostgreSQL alike. Never edit a released migration: add a new one.
+ *
+ * Money is integer millicredits (bigint). Entries and receipts are append-only (triggers
+ * refuse UPDATE, DELETE and TRUNCATE). Each grant caches its balances under CHECKs that
+ * keep them non-negative and balanced: granted = captured + expired + held + available.
+ *
+ * The ledger's state changes are SQL functions so that each is one statement: one round
+ * trip, one short transaction, the workspace row locked for its duration and no longer.
+ */
+import { AI_SCHEMA } from '../chat/schema.js';
+import { LEDGER_FUNCTIONS } from './ledger-functions.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const schema = /* sql */ `
+CREATE TABLE workspaces (
+  id          text PRIMARY KEY,
+  name        text NOT NULL,
+  time_zone   text NOT NULL,
+  created_at  timestamptz NOT NULL
+);
+
+CREATE TABLE licenses (
+  workspace_id         text PRIMARY KEY REFERENCES workspaces (id),
+  builders             integer NOT NULL CHECK (builders > 0),
+  credits_per_builder  bigint NOT NULL CHECK (credits_per_builder >= 0),
+  cycle_anchor_day     integer NOT NULL CHECK (cycle_anchor_day BETWEEN 1 AND 31),
+  updated_at           timestamptz NOT NULL
+);
+
+CREATE TABLE builder_tokens (
+  token_hash    text PRIMARY KEY,
+  workspace_id  text NOT NULL REFERENCES workspaces (id),
+  builder       text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  revoked_at    timestamptz
+);
+
+CREATE TABLE grants (
+  id            text PRIMARY KEY,
+  workspace_id  text NOT NULL REFERENCES workspaces (id),
+  pool          text NOT NULL CHECK (pool IN ('monthly', 'addon')),
+  cycle_start   timestamptz,
+  reference     text,
+  granted       bigint NOT NULL,
+  available     bigint NOT NULL,
+  held          bigint NOT NULL DEFAULT 0,
+  captured      bigint NOT NULL DEFAULT 0,
+  expired       bigint NOT NULL DEFAULT 0,
+  starts_at     timestamptz NOT NULL,
+  expires_at    timestamptz NOT NULL,
+  created_at    timestamptz NOT NULL,
+  CONSTRAINT grants_non_negative CHECK (granted >= 0 AND available >= 0 AND held >= 0 AND captured >= 0 AND expired >= 0),
+  CONSTRAINT grants_balanced CHECK (granted = captured + expired + held + available),
+  CONSTRAINT grants_pool_shape CHECK ((pool = 'monthly') = (cycle_start IS NOT NULL) AND (pool = 'addon') = (reference IS NOT NULL)),
+  CONSTRAINT grants_one_monthly_per_cycle UNIQUE (workspace_id, cycle_start),
+  CONSTRAINT grants_addon_reference UNIQUE (workspace_id, reference)
+) WITH (fillfactor = 50);
+-- A workspace's grant rows are updated by every hold and capture. No index may cover a
+-- balance column, so those updates stay HOT (in-page) instead of bloating the indexes;
+-- fillfactor leaves the page room for them.
+CREATE INDEX grants_by_workspace_expiry ON grants (workspace_id, expires_at);
+CREATE INDEX grants_by_expiry ON grants (expires_at);
+
+CREATE TABLE holds (
+  id            text PRIMARY KEY,
+  workspace_id  text NOT NULL REFERENCES workspaces (id),
+  builder       text NOT NULL,
+  operation     text NOT NULL,
+  status        text NOT NULL CHECK (status IN ('pending', 'captured', 'voided', 'expired')),
+  amount        bigint NOT NULL CHECK (amount > 0),
+  from_monthly  bigint NOT NULL CHECK (from_monthly >= 0),
+  from_addon    bigint NOT NULL CHECK (from_addon >= 0),
+  captured      bigint NOT NULL DEFAULT 0 CHECK (captured >= 0),
+  receipt_id    text,
+  expires_at    timestamptz NOT NULL,
+  created_at    timestamptz NOT NULL,
+  settled_at    timestamptz,
+  CONSTRAINT holds_split CHECK (from_monthly + from_addon = amount),
+  CONSTRAINT holds_capture_within CHECK (captured <= amount)
+);
+CREATE INDEX holds_pending_by_workspace ON holds (workspace_id, expires_at) WHERE status = 'pending';
+CREATE INDEX holds_pending_by_expiry ON holds (expires_at) WHERE status = 'pending';
+
+CREATE TABLE hold_parts (
+  hold_id   text NOT NULL REFERENCES holds (id),
+  grant_id  text NOT NULL REFERENCES grants (id),
+  seq       integer NOT NULL,
+  amount    bigint NOT NULL CHECK (amount > 0),
+  PRIMARY KEY (hold_id, seq)
+);
+
+CREATE TABLE entries (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  workspace_id  text NOT NULL REFERENCES workspaces (id),
+  grant_id      text NOT NULL REFERENCES grants (id),
+  hold_id       text REFERENCES holds (id),
+  kind          text NOT NULL CHECK (kind IN ('grant', 'hold', 'capture', 'release', 'expire')),
+  amount        bigint NOT NULL CHECK (amount > 0),
+  created_at    timestamptz NOT NULL
+);
+CREATE INDEX entries_by_grant ON entries (grant_id);
+
+CREATE TABLE receipts (
+  id                 text PRIMARY KEY,
+  workspace_id       text NOT NULL REFERENCES workspaces (id),
+  builder            text NOT NULL,
+  hold_id            text REFERENCES holds (id),
+  operation          text NOT NULL,
+  credits            bigint NOT NULL CHECK (credits >= 0),
+  from_monthly       bigint NOT NULL CHECK (from_monthly >= 0),
+  from_addon         bigint NOT NULL CHECK (from_addon >= 0),
+  byok               boolean NOT NULL DEFAULT false,
+  description        text,
+  provider           text,
+  model              text,
+  input_tokens       integer,
+  output_tokens      integer,
+  estimate_expected  bigint,
+  estimate_max       bigint,
+  balance            jsonb NOT NULL,
+  created_at         timestamptz NOT NULL,
+  CONSTRAINT receipts_split CHECK (from_monthly + from_addon = credits)
+);
+CREATE INDEX receipts_newest_first ON receipts (workspace_id, created_at DESC, id DESC);
+CREATE INDEX receipts_by_operation ON receipts (workspace_id, operation, created_at DESC) WHERE NOT byok;
+
+CREATE TABLE idempotency_keys (
+  workspace_id  text NOT NULL REFERENCES workspaces (id),
+  builder       text NOT NULL,
+  key           text NOT NULL,
+  request_hash  text NOT NULL,
+  result        jsonb NOT NULL,
+  created_at    timestamptz NOT NULL,
+  PRIMARY KEY (workspace_id, builder, key)
+);
+
+CREATE FUNCTION cc_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'credit-chat: % is append-only', TG_TABLE_NAME USING ERRCODE = 'P0001';
+END $$;
+CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries FOR EACH ROW EXECUTE FUNCTION cc_refuse_change();
+CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries FOR EACH STATEMENT EXECUTE FUNCTION cc_refuse_change();
+CREATE TRIGGER receipts_append_only BEFORE UPDATE OR DELETE ON receipts FOR EACH ROW EXECUTE FUNCTION cc_refuse_change();
+CREATE TRIGGER receipts_no_truncate BEFORE TRUNCATE ON receipts FOR EACH STATEMENT EXECUTE FUNCTION cc_refuse_change();
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'ledger schema', sql: schema },
+  { version: 2, name: 'ledger functions', sql: LEDGER_FUNCTIONS },
+  { version: 3, name: 'ai operations: byok keys, conversations, ai requests', sql: AI_SCHEMA },
+];
