@@ -1,0 +1,663 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { onlineManager, type MutationObserverOptions, type QueryClient } from '@tanstack/query-core';
+import { CreditApiError, isAbortError, type ChatOutcome, type CreditApiClient } from '../../client/api-client.js';
+import { MutationController, QueryController } from '../../client/controllers.js';
+import {
+  balanceQueryOptions,
+  chatMutationOptions,
+  creditKeys,
+  estimateQuery,
+  estimateQueryOptions,
+  operationsQueryOptions,
+  receiptOfFailure,
+  type ChatVariables,
+} from '../../client/query.js';
+import { OPERATION_TYPES } from '../../contract/operations.js';
+import type {
+  Balance,
+  ChatEvent,
+  ChatRequest,
+  Estimate,
+  EstimateRequest,
+  Message,
+  Operation,
+  OperationType,
+  OperationsResponse,
+} from '../../contract/index.js';
+import { CreditBeforeSendEvent } from '../../events/credit-before-send.js';
+import { CreditBuyEvent } from '../../events/credit-buy.js';
+import { CreditDebitedEvent } from '../../events/credit-debited.js';
+import { CreditErrorEvent } from '../../events/credit-error.js';
+import { CreditInsertEvent } from '../../events/credit-insert.js';
+import { CreditInsufficientEvent } from '../../events/credit-insufficient.js';
+import { MarkdownStream, codeOfBlock } from '../markdown/markdown-stream.js';
+import { CreditElement } from '../shared/credit-element.js';
+import { themeStyles } from '../shared/theme.styles.js';
+import { entryFromMessage, localId, messageFromEntry, newIdempotencyKey, type AnswerFailure, type ChatEntry } from './chat-entry.js';
+import { creditChatStyles } from './credit-chat.styles.js';
+
+/** Messages shown at first, and added by each "Show earlier messages". */
+const WINDOW_PAGE = 40;
+const ESTIMATE_DEBOUNCE_MS = 300;
+/** Seconds to wait after a 429 that did not say how long. */
+const DEFAULT_RETRY_AFTER = 10;
+
+type ChatNotice = { kind: 'insufficient'; needed: number; available: number };
+
+/**
+ * @tag credit-chat
+ * @summary The AI chat panel of an app builder: pick an operation, see what it will cost, send,
+ * read the answer as it streams, and get a receipt of what was charged.
+ *
+ * @event {CreditBeforeSendEvent} credit-before-send - The builder sends a message; cancelable (nothing is sent).
+ * @event {CreditDebitedEvent} credit-debited - The server settled an answer with a receipt `{ receipt }`.
+ * @event {CreditInsufficientEvent} credit-insufficient - The server refused for lack of credits `{ needed, available }`.
+ * @event {CreditBuyEvent} credit-buy - The builder asked for credits `{ option: 'credits' | 'own-key' }`.
+ * @event {CreditInsertEvent} credit-insert - The builder pressed Insert on a code block `{ text, language }`.
+ * @event {CreditErrorEvent} credit-error - Loading or answering failed `{ code, status, message }`.
+ *
+ * @csspart header - The header with the title and the balance.
+ * @csspart balance - The `<credit-balance>` in the header.
+ * @csspart messages - The scrolling conversation.
+ * @csspart message - Each message (also `user-message` or `assistant-message`).
+ * @csspart code-block - A code block of an answer, with its Copy and Insert buttons.
+ * @csspart receipt - The receipt under an answer.
+ * @csspart composer - The form with the picker, the prompt and the buttons.
+ * @csspart operation-picker - The operation select, each type with its estimate.
+ * @csspart estimate - The live estimate of the message being written.
+ * @csspart send-button - The Send button.
+ * @csspart stop-button - The Stop button, while an answer streams.
+ *
+ * @cssproperty --credit-chat-height - Height of the panel (default 600px).
+ * @cssproperty --credit-chat-background - Background.
+ * @cssproperty --credit-chat-color - Text color.
+ * @cssproperty --credit-chat-muted-color - Secondary text.
+ * @cssproperty --credit-chat-border-color - Borders.
+ * @cssproperty --credit-chat-surface - Raised surfaces (answers, notices).
+ * @cssproperty --credit-chat-accent - Buttons, links and the focus ring.
+ * @cssproperty --credit-chat-accent-contrast - Text on the accent color.
+ * @cssproperty --credit-chat-danger - Failures.
+ * @cssproperty --credit-chat-warning-background - Background of warnings (low balance, insufficient credits).
+ * @cssproperty --credit-chat-warning-color - Text of warnings.
+ * @cssproperty --credit-chat-code-background - Code blocks.
+ * @cssproperty --credit-chat-user-background - The builder's messages.
+ * @cssproperty --credit-chat-radius - Corner radius.
+ * @cssproperty --credit-chat-font - Font shorthand.
+ * @cssproperty --credit-chat-code-font - Font shorthand of code.
+ */
+export class CreditChat extends CreditElement {
+  static override styles = [themeStyles, creditChatStyles];
+
+  /** The operation type the next message is sent as; the builder changes it with the picker. */
+  @property({ reflect: true }) operation: OperationType = 'docs_assistant';
+
+  /** The server's conversation the messages continue; set by the element from the first answer. */
+  @property({ attribute: 'conversation-id', reflect: true }) conversationId?: string;
+
+  /** Passed to the header's `<credit-balance>`: at or below it the balance shows as low. */
+  @property({ attribute: 'low-threshold', type: Number }) lowThreshold?: number;
+
+  /** The workspace may use its own provider key: offer "Use your own key" when credits run out. */
+  @property({ attribute: 'byok-available', type: Boolean, reflect: true }) byokAvailable = false;
+
+  @state() private entries: ChatEntry[] = [];
+  @state() private draft = '';
+  /** The draft as the estimate sees it: follows the draft after a pause in typing. */
+  @state() private estimatePrompt = '';
+  @state() private windowSize = WINDOW_PAGE;
+  @state() private notice: ChatNotice | null = null;
+  @state() private online = onlineManager.isOnline();
+  @state() private retryInSeconds = 0;
+  @state() private streaming = false;
+
+  @query('.messages') private messagesElement?: HTMLElement;
+  @query('textarea') private promptElement?: HTMLTextAreaElement;
+
+  private readonly balanceQuery = new QueryController<Balance, CreditApiError>(this, () => this.resolvedQueryClient, () =>
+    balanceQueryOptions(this.client),
+  );
+  private readonly operationsQuery = new QueryController<OperationsResponse, CreditApiError>(
+    this,
+    () => this.resolvedQueryClient,
+    () => operationsQueryOptions(this.client),
+  );
+  private readonly estimateQuery = new QueryController<Estimate, CreditApiError>(
+    this,
+    () => this.resolvedQueryClient,
+    () => estimateQueryOptions(this.client, this.estimateRequest(this.operation, this.estimatePrompt), !this.balanceQuery.data?.byok),
+  );
+  private readonly chat = new MutationController<ChatOutcome, unknown, ChatVariables>(
+    this,
+    () => this.resolvedQueryClient,
+    () => this.chatOptions(),
+  );
+  private chatOptionsCache:
+    | { client: CreditApiClient; queryClient: QueryClient; options: MutationObserverOptions<ChatOutcome, unknown, ChatVariables> }
+    | undefined;
+
+  private abortController: AbortController | undefined;
+  private estimateTimer: ReturnType<typeof setTimeout> | undefined;
+  private countdownTimer: ReturnType<typeof setInterval> | undefined;
+  private stopWatchingOnline: (() => void) | undefined;
+  private reportedLoadError: unknown;
+  private pinnedToEnd = true;
+  private scrollFrame = 0;
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.streaming) {
+        event.preventDefault();
+        this.stop();
+      }
+    });
+  }
+
+  /**
+   * The conversation shown, as contract messages. Set it to show an existing conversation
+   * (only the latest messages are rendered, with "Show earlier messages" for the rest).
+   */
+  get messages(): Message[] {
+    return this.entries.map(messageFromEntry);
+  }
+
+  set messages(messages: Message[]) {
+    this.entries = messages.map(entryFromMessage);
+    this.windowSize = WINDOW_PAGE;
+    this.pinnedToEnd = true;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopWatchingOnline = onlineManager.subscribe((online) => {
+      this.online = online;
+    });
+    this.online = onlineManager.isOnline();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopWatchingOnline?.();
+    this.abortController?.abort();
+    clearTimeout(this.estimateTimer);
+    clearInterval(this.countdownTimer);
+    this.retryInSeconds = 0;
+    cancelAnimationFrame(this.scrollFrame);
+    this.scrollFrame = 0;
+  }
+
+  /** Stops the answer that is streaming; what arrived stays, the server settles what was produced. */
+  stop(): void {
+    this.abortController?.abort();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has('entries')) this.scheduleScrollToEnd();
+    const loadError = this.operationsQuery.result.error;
+    if (loadError && loadError !== this.reportedLoadError) {
+      this.reportedLoadError = loadError;
+      this.dispatchEvent(new CreditErrorEvent({ code: loadError.code, status: loadError.status, message: loadError.message }));
+    }
+  }
+
+  // ---- rendering
+
+  override render() {
+    return html`${this.renderHeader()}${this.renderBody()}`;
+  }
+
+  private renderHeader() {
+    const s = this.text;
+    return html`<div class="header" part="header">
+      <h2 class="title">${s.chatTitle}</h2>
+      ${this.balanceQuery.data?.byok ? html`<span class="byok-badge">${s.byokActive}</span>` : nothing}
+      <credit-balance
+        part="balance"
+        .apiBase=${this.apiBase}
+        .token=${this.token}
+        .getToken=${this.getToken}
+        .queryClient=${this.queryClient}
+        .lowThreshold=${this.lowThreshold}
+        .locale=${this.locale}
+        .theme=${this.theme}
+        .strings=${this.strings}
+      ></credit-balance>
+    </div>`;
+  }
+
+  private renderBody() {
+    const s = this.text;
+    const operations = this.operationsQuery.result;
+    if (this.operationsQuery.status === 'pending') {
+      return html`<p class="loading" role="status">${s.loading}</p>`;
+    }
+    if (!operations.data) {
+      return html`<div class="load-error" role="alert">
+        <p>${s.loadFailed(operations.error?.message ?? '')}</p>
+        <button type="button" class="secondary-button" @click=${() => this.operationsQuery.refetch()}>${s.tryAgain}</button>
+      </div>`;
+    }
+    return html`${this.renderMessages()}${this.renderNotice()}${this.renderComposer(operations.data.operations)}`;
+  }
+
+  private renderMessages() {
+    const s = this.text;
+    const hidden = Math.max(0, this.entries.length - this.windowSize);
+    const shown = hidden ? this.entries.slice(hidden) : this.entries;
+    return html`<div
+      class="messages"
+      part="messages"
+      role="log"
+      tabindex="0"
+      aria-label=${s.conversationLabel}
+      aria-busy=${this.streaming ? 'true' : 'false'}
+      @click=${this.onMessagesClick}
+      @scroll=${this.onMessagesScroll}
+    >
+      ${hidden
+        ? html`<button type="button" class="show-earlier secondary-button" @click=${this.showEarlier}>
+            ${s.showEarlier(this.format.integer(hidden))}
+          </button>`
+        : nothing}
+      ${shown.length === 0 ? this.renderEmptyConversation() : repeat(shown, (entry) => entry.id, (entry) => this.renderEntry(entry))}
+    </div>`;
+  }
+
+  private renderEmptyConversation() {
+    const s = this.text;
+    return html`<div class="empty">
+      <h3 class="empty-title">${s.emptyTitle}</h3>
+      <p>${s.emptyHint}</p>
+      <ul class="suggestions">
+        ${s.suggestions[this.operation].map(
+          (suggestion) =>
+            html`<li><button type="button" class="suggestion" @click=${() => this.useSuggestion(suggestion)}>${suggestion}</button></li>`,
+        )}
+      </ul>
+    </div>`;
+  }
+
+  private renderEntry(entry: ChatEntry) {
+    const s = this.text;
+    if (entry.role === 'user') {
+      return html`<article class="message user" part="message user-message" aria-label=${s.you}>
+        <p class="prompt">${entry.content}</p>
+      </article>`;
+    }
+    entry.view ??= MarkdownStream.fromText(entry.content, this.text);
+    const streaming = entry.status === 'streaming';
+    return html`<article
+      class="message assistant"
+      part="message assistant-message"
+      aria-label=${s.assistant}
+      aria-busy=${streaming ? 'true' : 'false'}
+    >
+      ${streaming && !entry.content ? html`<p class="thinking">${s.thinking}</p>` : nothing} ${entry.view.root}
+      ${this.renderReceipt(entry)} ${this.renderOutcomeNote(entry)}
+    </article>`;
+  }
+
+  private renderReceipt(entry: ChatEntry) {
+    const receipt = entry.receipt;
+    if (!receipt) return nothing;
+    const s = this.text;
+    const f = this.format;
+    const parts: string[] = [];
+    if (receipt.byok) {
+      parts.push(s.receiptByok);
+    } else {
+      parts.push(s.receiptCharged(f.credits(receipt.credits)));
+      const estimate = receipt.estimate ?? entry.estimate;
+      if (estimate) parts.push(s.receiptEstimate(f.credits(estimate.expected), f.credits(estimate.max)));
+      parts.push(s.receiptSplit(f.credits(receipt.fromMonthly), f.credits(receipt.fromAddon)));
+    }
+    if (receipt.usage) parts.push(s.receiptTokens(f.integer(receipt.usage.inputTokens), f.integer(receipt.usage.outputTokens)));
+    return html`<p class="receipt" part="receipt"><span class="sr-only">${s.receiptLabel}: </span>${parts.join(' · ')}</p>`;
+  }
+
+  private renderOutcomeNote(entry: ChatEntry) {
+    if (entry.status === 'stopped') return html`<p class="outcome-note">${this.text.stopped}</p>`;
+    if (!entry.failure) return nothing;
+    return html`<div class="failure">
+      <p>${this.failureText(entry.failure)}</p>
+      <button type="button" class="secondary-button" ?disabled=${!this.canSend} @click=${() => this.retry(entry)}>
+        ${this.text.retry}
+      </button>
+    </div>`;
+  }
+
+  private failureText(failure: AnswerFailure): string {
+    const s = this.text;
+    switch (failure.code) {
+      case 'stream_interrupted':
+        return s.connectionLost;
+      case 'network':
+      case 'insufficient_credits':
+      case 'rate_limited':
+      case 'too_many_streams':
+      case 'invalid_input':
+      case 'unauthorized':
+      case 'forbidden':
+        return s.sendFailed(failure.message);
+      default:
+        return failure.charged > 0
+          ? s.providerFailedCharged(failure.message, this.format.credits(failure.charged))
+          : s.providerFailedNotCharged(failure.message);
+    }
+  }
+
+  private renderNotice() {
+    const s = this.text;
+    if (!this.online) return html`<p class="notice" role="status">${s.offline}</p>`;
+    if (this.retryInSeconds > 0) {
+      return html`<p class="notice">${s.rateLimited(this.format.integer(this.retryInSeconds))}</p>`;
+    }
+    const notice = this.notice;
+    if (!notice) return nothing;
+    return html`<div class="notice insufficient" role="alert">
+      <p>${s.insufficient(this.format.credits(notice.needed), this.format.credits(notice.available))}</p>
+      <div class="notice-actions">
+        <button type="button" class="primary-button" @click=${() => this.requestCredits('credits')}>${s.getCredits}</button>
+        ${this.byokAvailable
+          ? html`<button type="button" class="secondary-button" @click=${() => this.requestCredits('own-key')}>${s.useOwnKey}</button>`
+          : nothing}
+        <button type="button" class="secondary-button" @click=${() => (this.notice = null)}>${s.dismiss}</button>
+      </div>
+    </div>`;
+  }
+
+  private renderComposer(operations: readonly Operation[]) {
+    const s = this.text;
+    return html`<form class="composer" part="composer" @submit=${this.onSubmit}>
+      <div class="composer-row">
+        <label class="sr-only" for="operation">${s.operationLabel}</label>
+        <select
+          id="operation"
+          part="operation-picker"
+          @change=${this.onOperationChange}
+          @focus=${this.prefetchPickerEstimates}
+          @pointerenter=${this.prefetchPickerEstimates}
+        >
+          ${operations.map(
+            (op) =>
+              html`<option value=${op.type} ?selected=${op.type === this.operation}>
+                ${s.operationOption(op.label, this.format.credits(this.pickerCredits(op)))}
+              </option>`,
+          )}
+        </select>
+        ${this.renderEstimate(operations)}
+      </div>
+      <label class="sr-only" for="prompt">${s.promptLabel}</label>
+      <textarea
+        id="prompt"
+        rows="3"
+        placeholder=${s.promptPlaceholder}
+        aria-describedby="estimate"
+        .value=${this.draft}
+        @input=${this.onPromptInput}
+        @keydown=${this.onPromptKeyDown}
+      ></textarea>
+      <div class="composer-actions">
+        ${this.streaming
+          ? html`<button type="button" class="secondary-button" part="stop-button" @click=${this.stop}>${s.stop}</button>`
+          : html`<button type="submit" class="primary-button" part="send-button" ?disabled=${!this.canSend || !this.draft.trim()}>
+              ${s.send}
+            </button>`}
+      </div>
+    </form>`;
+  }
+
+  private renderEstimate(operations: readonly Operation[]) {
+    const s = this.text;
+    const f = this.format;
+    const balance = this.balanceQuery.data;
+    let text: string;
+    let overBalance = false;
+    const estimate = this.estimateQuery.data;
+    if (balance?.byok) {
+      text = s.estimateByok;
+    } else if (estimate && estimate.operation === this.operation) {
+      text = s.estimate(f.credits(estimate.expected), f.credits(estimate.max));
+      overBalance = !!balance && estimate.max > balance.total;
+    } else if (this.estimateQuery.result.isError) {
+      // No estimate from the server: the catalog's average for the type.
+      const average = operations.find((op) => op.type === this.operation)?.averageCredits ?? 0;
+      text = s.estimateAverage(f.credits(average));
+    } else {
+      text = s.estimating;
+    }
+    return html`<output id="estimate" part="estimate" class=${overBalance ? 'estimate over' : 'estimate'} aria-live="off">
+      ${text}${overBalance ? html` <span class="over-note">(${s.estimateOverBalance})</span>` : nothing}
+    </output>`;
+  }
+
+  // ---- state derived for rendering
+
+  private get canSend(): boolean {
+    return !this.streaming && this.online && this.retryInSeconds === 0 && !!this.operationsQuery.data;
+  }
+
+  private estimateRequest(operation: OperationType, prompt: string): EstimateRequest {
+    return this.conversationId ? { operation, prompt, conversationId: this.conversationId } : { operation, prompt };
+  }
+
+  /** The picker's figure for a type: the server's estimate of an empty prompt once fetched, else the average. */
+  private pickerCredits(op: Operation): number {
+    const key = creditKeys.estimate(this.client.scope, this.estimateRequest(op.type, ''));
+    return this.resolvedQueryClient.getQueryData<Estimate>(key)?.expected ?? op.averageCredits;
+  }
+
+  private chatOptions() {
+    const client = this.client;
+    const queryClient = this.resolvedQueryClient;
+    const cached = this.chatOptionsCache;
+    if (cached && cached.client === client && cached.queryClient === queryClient) return cached.options;
+    const options = chatMutationOptions(client, queryClient);
+    this.chatOptionsCache = { client, queryClient, options };
+    return options;
+  }
+
+  // ---- user actions
+
+  private onPromptInput(event: InputEvent) {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+    clearTimeout(this.estimateTimer);
+    this.estimateTimer = setTimeout(() => {
+      this.estimatePrompt = this.draft.trim();
+    }, ESTIMATE_DEBOUNCE_MS);
+  }
+
+  private onPromptKeyDown(event: KeyboardEvent) {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    this.submitDraft();
+  }
+
+  private onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    this.submitDraft();
+    this.promptElement?.focus();
+  }
+
+  private onOperationChange(event: Event) {
+    const value = (event.target as HTMLSelectElement).value;
+    if ((OPERATION_TYPES as readonly string[]).includes(value)) this.operation = value as OperationType;
+  }
+
+  private prefetchPickerEstimates() {
+    const operations = this.operationsQuery.data?.operations;
+    if (!operations || this.balanceQuery.data?.byok) return;
+    const queryClient = this.resolvedQueryClient;
+    const fetches = operations.map((op) => queryClient.prefetchQuery(estimateQuery(this.client, this.estimateRequest(op.type, ''))));
+    void Promise.all(fetches).then(() => this.requestUpdate());
+  }
+
+  private useSuggestion(suggestion: string) {
+    this.draft = suggestion;
+    this.estimatePrompt = suggestion;
+    this.promptElement?.focus();
+  }
+
+  private submitDraft() {
+    const prompt = this.draft.trim();
+    if (prompt) void this.send(prompt, this.operation, null);
+  }
+
+  private retry(failed: ChatEntry) {
+    if (failed.prompt) void this.send(failed.prompt, failed.operation, failed);
+  }
+
+  private requestCredits(option: 'credits' | 'own-key') {
+    this.dispatchEvent(new CreditBuyEvent({ option }));
+  }
+
+  private async showEarlier() {
+    const messages = this.messagesElement!;
+    const fromEnd = messages.scrollHeight - messages.scrollTop;
+    this.windowSize += WINDOW_PAGE;
+    await this.updateComplete;
+    messages.scrollTop = messages.scrollHeight - fromEnd;
+    if (this.entries.length <= this.windowSize) messages.focus();
+  }
+
+  private onMessagesClick(event: Event) {
+    const button = (event.target as Element).closest?.('button[data-action]');
+    if (!(button instanceof HTMLButtonElement)) return;
+    const code = codeOfBlock(button);
+    if (!code) return;
+    if (button.dataset.action === 'insert') this.dispatchEvent(new CreditInsertEvent(code));
+    else void this.copyCode(button, code.text);
+  }
+
+  private async copyCode(button: HTMLButtonElement, code: string) {
+    const s = this.text;
+    try {
+      await navigator.clipboard.writeText(code);
+      button.textContent = s.copied;
+    } catch {
+      button.textContent = s.copyFailed;
+    }
+    setTimeout(() => (button.textContent = s.copy), 1500);
+  }
+
+  private onMessagesScroll(event: Event) {
+    const messages = event.currentTarget as HTMLElement;
+    this.pinnedToEnd = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
+  }
+
+  /** Keeps the newest message in view while the builder has not scrolled up; once per frame. */
+  private scheduleScrollToEnd() {
+    if (this.scrollFrame || !this.pinnedToEnd) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = 0;
+      const messages = this.messagesElement;
+      if (messages && this.pinnedToEnd) messages.scrollTop = messages.scrollHeight;
+    });
+  }
+
+  // ---- sending and streaming
+
+  private async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null) {
+    if (!this.canSend) return;
+    const beforeSend = new CreditBeforeSendEvent({ operation, prompt, conversationId: this.conversationId });
+    this.dispatchEvent(beforeSend);
+    if (beforeSend.defaultPrevented) return;
+
+    const now = new Date().toISOString();
+    let entries = retryOf ? this.entries.filter((entry) => entry !== retryOf) : this.entries;
+    if (!retryOf) {
+      entries = [...entries, { id: localId(), role: 'user', operation, content: prompt, status: 'complete', receipt: null, createdAt: now }];
+      this.draft = '';
+      this.estimatePrompt = '';
+    }
+    const answer: ChatEntry = {
+      id: localId(),
+      role: 'assistant',
+      operation,
+      content: '',
+      status: 'streaming',
+      receipt: null,
+      createdAt: now,
+      prompt,
+      view: new MarkdownStream(this.text),
+    };
+    this.entries = [...entries, answer];
+    this.notice = null;
+    this.streaming = true;
+    this.pinnedToEnd = true;
+
+    const abort = new AbortController();
+    this.abortController = abort;
+    // A new request, so a new idempotency key; query-core's network retries reuse it.
+    const request: ChatRequest = { operation, prompt, idempotencyKey: newIdempotencyKey() };
+    if (this.conversationId) request.conversationId = this.conversationId;
+    try {
+      const outcome = await this.chat.mutate({ request, signal: abort.signal, onEvent: (event) => this.onChatEvent(answer, event) });
+      answer.status = 'complete';
+      answer.receipt = outcome.receipt;
+      this.dispatchEvent(new CreditDebitedEvent({ receipt: outcome.receipt }));
+    } catch (error) {
+      this.onChatFailure(answer, error);
+    } finally {
+      answer.view!.end();
+      this.abortController = undefined;
+      this.streaming = false;
+      this.entries = [...this.entries];
+    }
+  }
+
+  private onChatEvent(answer: ChatEntry, event: ChatEvent) {
+    switch (event.event) {
+      case 'reserved':
+        answer.id = event.data.messageId;
+        answer.estimate = event.data.estimate;
+        this.conversationId = event.data.conversationId;
+        this.requestUpdate();
+        break;
+      case 'delta': {
+        const first = answer.content === '';
+        answer.content += event.data.text;
+        answer.view!.write(event.data.text);
+        if (first) this.requestUpdate();
+        this.scheduleScrollToEnd();
+        break;
+      }
+    }
+  }
+
+  private onChatFailure(answer: ChatEntry, error: unknown) {
+    if (isAbortError(error)) {
+      answer.status = 'stopped';
+      return;
+    }
+    const apiError = error instanceof CreditApiError ? error : new CreditApiError(0, 'internal', String(error));
+    const { code, status, message, details } = apiError;
+    answer.status = 'failed';
+    answer.failure = { code, message, charged: typeof details.charged === 'number' ? details.charged : 0 };
+    const receipt = receiptOfFailure(apiError);
+    if (receipt) {
+      answer.receipt = receipt;
+      this.dispatchEvent(new CreditDebitedEvent({ receipt }));
+    }
+    if (code === 'insufficient_credits') {
+      const needed = typeof details.needed === 'number' ? details.needed : (answer.estimate?.max ?? 0);
+      const available = typeof details.available === 'number' ? details.available : (this.balanceQuery.data?.total ?? 0);
+      this.notice = { kind: 'insufficient', needed, available };
+      this.dispatchEvent(new CreditInsufficientEvent({ needed, available }));
+    }
+    if (status === 429) this.startCountdown(apiError.retryAfter ?? DEFAULT_RETRY_AFTER);
+    this.dispatchEvent(new CreditErrorEvent({ code, status, message }));
+  }
+
+  private startCountdown(seconds: number) {
+    clearInterval(this.countdownTimer);
+    this.retryInSeconds = Math.max(1, Math.ceil(seconds));
+    this.countdownTimer = setInterval(() => {
+      this.retryInSeconds = Math.max(0, this.retryInSeconds - 1);
+      if (this.retryInSeconds === 0) clearInterval(this.countdownTimer);
+    }, 1000);
+  }
+}

@@ -1,0 +1,19 @@
+import { CreditEvent } from './credit-event.js';
+
+export interface CreditBuyDetail {
+  /** `credits`: buy add-on credits; `own-key`: set up the workspace's own provider key (BYOK) */
+  option: 'credits' | 'own-key';
+}
+
+/** Fired when the builder asks for more AI credits; the host opens its purchase (or BYOK) flow. */
+export class CreditBuyEvent extends CreditEvent<CreditBuyDetail> {
+  constructor(detail: CreditBuyDetail) {
+    super('credit-buy', detail);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'credit-buy': CreditBuyEvent;
+  }
+}
