@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { AiRuntime, createApp, createCreditChatServer } from '../../src/server/index.js';
+import { startFakeOpenAI, type FakeReply, type RecordedRequest } from '../support/index.js';
+
+const ADMIN_TOKEN = `test-admin-${randomUUID()}`;
+
+/**
+ * The real credit-chat server the browser tests talk to, in the test server's own process,
+ * on an in-memory PGlite. `POST /__test__/workspace` creates a fresh workspace through the
+ * real admin API and answers its builder tokens, so each test starts isolated.
+ */
+export async function createTestBackend(): Promise<{ fetch: (request: Request) => Response | Promise<Response> }> {
+  const server = await createCreditChatServer({
+    adminToken: ADMIN_TOKEN,
+    sweepIntervalMs: 1000,
+    // /estimate and /chat on the offline demo provider, answering at once
+    ai: {
+      provider: { provider: 'demo' },
+      providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } },
+      secret: `browser-tests-${randomUUID()}`,
+      allowPrivateByokUrls: true,
+    },
+  });
+  const fixtures = new Hono();
+  const admin = (path: string, body: unknown, method = 'POST') =>
+    server.app.request(`/api/v1/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  fixtures.post('/__test__/workspace', async (c) => {
+    const options = (await c.req.json().catch(() => ({}))) as {
+      builders?: number;
+      creditsPerBuilder?: number;
+      addon?: number;
+      cycleAnchorDay?: number;
+      /** the workspace pays with its own key (a demo-model key): chats debit nothing */
+      byok?: boolean;
+    };
+    const builders = options.builders ?? 2;
+    const created = (await (await admin('/workspaces', { name: 'browser test' })).json()) as { id: string };
+    await admin(
+      `/workspaces/${created.id}/license`,
+      { builders, creditsPerBuilder: options.creditsPerBuilder ?? 500, cycleAnchorDay: options.cycleAnchorDay ?? 1 },
+      'PUT',
+    );
+    if (options.addon) await admin(`/workspaces/${created.id}/addons`, { credits: options.addon, reference: randomUUID() });
+    const tokens: string[] = [];
+    for (let i = 1; i <= builders; i++) {
+      const issued = (await (await admin(`/workspaces/${created.id}/tokens`, { builder: `builder-${i}` })).json()) as { token: string };
+      tokens.push(issued.token);
+    }
+    if (options.byok) {
+      // the workspace's "own provider" is this server's OpenAI-compatible gateway, paid by a hidden workspace
+      const upstream = new URL('/__test__/v1', c.req.url).href;
+      await server.app.request('/api/v1/byok', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'openai', apiKey: await byokUpstreamToken(), baseUrl: upstream, model: 'credit-chat-demo-1' }),
+      });
+    }
+    return c.json({ workspaceId: created.id, token: tokens[0], tokens });
+  });
+  let upstreamToken: Promise<string> | undefined;
+  const byokUpstreamToken = () =>
+    (upstreamToken ??= (async () => {
+      const created = (await (await admin('/workspaces', { name: 'byok upstream' })).json()) as { id: string };
+      await admin(`/workspaces/${created.id}/license`, { builders: 1, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 }, 'PUT');
+      return ((await (await admin(`/workspaces/${created.id}/tokens`, { builder: 'upstream' })).json()) as { token: string }).token;
+    })());
+  fixtures.post('/__test__/v1/chat/completions', (c) =>
+    server.app.request('/v1/chat/completions', { method: 'POST', headers: c.req.raw.headers, body: c.req.raw.body, duplex: 'half' } as RequestInit),
+  );
+  // Two more apps on the same ledger (so on the same workspaces), each under its own prefix:
+  // `/__test__/limited/api/v1` with a per-builder rate limit (a real 429 with Retry-After);
+  // `/__test__/faulty/api/v1` whose AI provider is a fake OpenAI upstream speaking the exact
+  // wire protocol, answering by the prompt: "[fail after 5]" fails after 5 chunks.
+  const limited = createApp({ ledger: server.ledger, ai: server.ai, rateLimit: { perMinute: 20, burst: 8 } });
+  const upstream = await startFakeOpenAI();
+  upstream.reply((request: RecordedRequest): FakeReply => {
+    const failAfter = /\[fail after (\d+)\]/.exec(request.rawBody)?.[1];
+    const text = 'Here is the query you asked for, written step by step with care so it streams in many small chunks.';
+    return failAfter ? { text, fault: 'error_event', cutAfterChunks: Number(failAfter) } : { text };
+  });
+  const faulty = createApp({
+    ledger: server.ledger,
+    ai: new AiRuntime(server.ledger, {
+      provider: { provider: 'openai', baseUrl: upstream.url, apiKey: 'sk-fake', model: 'gpt-4o-mini' },
+      secret: `browser-tests-${randomUUID()}`,
+    }),
+  });
+  for (const [prefix, app] of [
+    ['/__test__/limited', limited],
+    ['/__test__/faulty', faulty],
+  ] as const) {
+    fixtures.all(`${prefix}/*`, (c) => {
+      const url = new URL(c.req.url);
+      url.pathname = url.pathname.slice(prefix.length);
+      const { method, headers, body } = c.req.raw;
+      return app.fetch(new Request(url, { method, headers, body, duplex: 'half' } as RequestInit));
+    });
+  }
+  fixtures.route('/', server.app);
+  return { fetch: (request) => fixtures.fetch(request) };
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { ROUTES } from '../../../src/server/openapi.js';
+import { ADMIN_TOKEN, Harness, key } from '../support/harness.js';
+import { onEachStore } from '../support/stores.js';
+
+const SECRET = 'access-matrix-secret-0123456789abcdef';
+const BYOK_KEY = 'sk-victim-byok-key-DO-NOT-LEAK-4242';
+/** Routes anyone may read: the catalog and the contract's own description. */
+const PUBLIC = new Set(['get /operations']);
+
+const sampleBody: Record<string, unknown> = {
+  'post /estimate': { operation: 'sql_generation', prompt: 'x' },
+  'post /holds': { operation: 'sql_generation', credits: 1, idempotencyKey: 'access-key-1' },
+  'post /holds/{id}/capture': { credits: 1 },
+  'post /debits': { operation: 'sql_generation', credits: 1, idempotencyKey: 'access-key-2' },
+  'post /chat': { operation: 'sql_generation', prompt: 'x', idempotencyKey: 'access-key-3' },
+  'put /byok': { provider: 'openai', apiKey: 'sk-attacker-0123456789' },
+  'post /admin/workspaces': { name: 'intruder' },
+  'put /admin/workspaces/{id}/license': { builders: 1, creditsPerBuilder: 1, cycleAnchorDay: 1 },
+  'post /admin/workspaces/{id}/addons': { credits: 100, reference: 'steal' },
+  'post /admin/workspaces/{id}/tokens': { builder: 'intruder' },
+};
+
+/** Every console line the server writes during the test, to scan for secrets. */
+function captureConsole(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const originals = methods.map((m) => console[m]);
+  for (const m of methods) console[m] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  return { lines, restore: () => methods.forEach((m, i) => (console[m] = originals[i]!)) };
+}
+
+onEachStore('access matrix: every endpoint x every wrong credential', (kind) => {
+  let h: Harness;
+  let output: ReturnType<typeof captureConsole>;
+  let victim: { id: string; token: string; holdId: string; conversationId: string };
+  let intruder: { id: string; token: string };
+  let revoked: string;
+  const answers: { where: string; status: number; headers: string; body: string }[] = [];
+
+  before(async () => {
+    output = captureConsole();
+    h = await Harness.open(kind, {
+      ai: { provider: { provider: 'demo' }, providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } }, secret: SECRET, allowPrivateByokUrls: true },
+    });
+    const v = await h.workspace({ builders: 2, creditsPerBuilder: 100, addon: 100 });
+    const hold = await h.request('POST', '/holds', v.token, { operation: 'sql_generation', credits: 7.777, idempotencyKey: key() });
+    const chat = await h.fetch('/api/v1/chat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'sql_generation', prompt: 'victim secret prompt', idempotencyKey: key() }),
+    });
+    const stream = await chat.text();
+    const conversationId = /"conversationId":"([^"]+)"/.exec(stream)?.[1];
+    assert.ok(conversationId, `no conversation in ${stream.slice(0, 300)}`);
+    const byok = await h.request('PUT', '/byok', v.token, { provider: 'openai', apiKey: BYOK_KEY, baseUrl: 'http://127.0.0.1:9/v1' });
+    assert.equal(byok.status, 200, JSON.stringify(byok.body));
+    victim = { id: v.id, token: v.token, holdId: hold.body.id, conversationId };
+    revoked = v.tokens[1]!;
+    await h.ledger.revokeToken(revoked);
+    const i = await h.workspace({ builders: 1, creditsPerBuilder: 5 });
+    intruder = { id: i.id, token: i.token };
+  });
+  after(async () => {
+    output.restore();
+    await h.close();
+  });
+
+  async function send(method: string, path: string, authorization: string | undefined, where: string) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const body = sampleBody[`${method} ${path}`];
+    const resolved = path.replace('{id}', path.startsWith('/admin') ? victim.id : path.startsWith('/holds') ? victim.holdId : victim.conversationId);
+    const response = await h.fetch(`/api/v1${resolved}`, {
+      method: method.toUpperCase(),
+      headers,
+      body: method === 'get' || method === 'delete' || body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    answers.push({ where, status: response.status, headers: JSON.stringify([...response.headers]), body: text });
+    return { status: response.status, text };
+  }
+
+  it('refuses no token, a malformed, unknown or revoked token with 401 on every non-public route (403 on admin routes)', async () => {
+    for (const r of ROUTES) {
+      if (PUBLIC.has(`${r.method} ${r.path}`)) continue;
+      for (const [label, auth] of [
+        ['no token', undefined],
+        ['malformed', 'Bearer'],
+        ['not bearer', `Basic ${Buffer.from('a:b').toString('base64')}`],
+        ['garbage', 'Bearer !!!'],
+        ['unknown', 'Bearer cct_unknown0000000000000000000000000000000000'],
+        ['revoked', `Bearer ${revoked}`],
+      ] as const) {
+        const { status } = await send(r.method, r.path, auth, `${label} ${r.method} ${r.path}`);
+        // On admin routes a well-formed token that is not the admin token is forbidden, not unknown.
+        const expected = r.admin && (label === 'revoked' || label === 'unknown') ? 403 : 401;
+        assert.equal(status, expected, `${label} on ${r.method.toUpperCase()} ${r.path}`);
+      }
+    }
+  });
+
+  it("never lets another workspace's builder see or touch the victim's data", async () => {
+    for (const r of ROUTES) {
+      if (PUBLIC.has(`${r.method} ${r.path}`) || r.admin) continue;
+      const { status, text } = await send(r.method, r.path, `Bearer ${intruder.token}`, `intruder ${r.method} ${r.path}`);
+      if (r.path.includes('{id}')) assert.equal(status, 404, `intruder on ${r.method.toUpperCase()} ${r.path}`);
+      assert.ok(status < 500, `${r.path}: ${status}`);
+      for (const secret of [victim.id, victim.holdId, victim.conversationId, 'victim secret prompt', '7.777']) {
+        assert.ok(!text.includes(secret), `${r.method.toUpperCase()} ${r.path} showed the victim's ${secret}`);
+      }
+    }
+    const victimBalance = await h.request('GET', '/balance', victim.token);
+    assert.equal(victimBalance.body.held, 7.777);
+  });
+
+  it('refuses a builder token on every admin route with 403, and the admin token as a builder with 403', async () => {
+    for (const r of ROUTES.filter((route) => route.admin)) {
+      assert.equal((await send(r.method, r.path, `Bearer ${victim.token}`, `builder on ${r.path}`)).status, 403, r.path);
+    }
+    for (const r of ROUTES.filter((route) => !route.admin && !PUBLIC.has(`${route.method} ${route.path}`))) {
+      assert.equal((await send(r.method, r.path, `Bearer ${ADMIN_TOKEN}`, `admin on ${r.path}`)).status, 403, r.path);
+    }
+  });
+
+  it('shows the BYOK key and the admin token in no response body, header or log line', async () => {
+    const shown = await h.request('GET', '/byok', victim.token);
+    assert.equal(shown.body.enabled, true);
+    assert.match(shown.body.keyHint, /…4242$/);
+    answers.push({ where: 'GET /byok', status: shown.status, headers: JSON.stringify([...shown.headers]), body: JSON.stringify(shown.body) });
+    const rows = await h.store.query<Record<string, unknown>>('SELECT * FROM byok_keys');
+    assert.ok(rows.length > 0);
+    assert.ok(!JSON.stringify(rows).includes(BYOK_KEY), 'the key is stored in the clear');
+    for (const secret of [BYOK_KEY, BYOK_KEY.slice(3, -4), ADMIN_TOKEN, SECRET]) {
+      for (const answer of answers) {
+        assert.ok(!answer.body.includes(secret) && !answer.headers.includes(secret), `${answer.where} shows a secret`);
+      }
+      for (const line of output.lines) assert.ok(!line.includes(secret), `a log line shows a secret: ${line.slice(0, 120)}`);
+    }
+    assert.ok(answers.length > 100, `only ${answers.length} answers scanned`);
+  });
+});

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import { createApp } from '../../../src/server/http/app.js';
+import { Harness, key } from '../support/harness.js';
+import { onEachStore } from '../support/stores.js';
+
+onEachStore('limits and headers', (kind) => {
+  let h: Harness;
+  let ai: AiRuntime;
+  let app: ReturnType<typeof createApp>;
+  before(async () => {
+    h = await Harness.open(kind);
+    // The demo model paced slowly, so streams stay open while the test opens more.
+    ai = new AiRuntime(h.ledger, { provider: { provider: 'demo' }, providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 40 } } });
+    app = createApp({
+      ledger: h.ledger,
+      ai,
+      rateLimit: { perMinute: 60, burst: 5 },
+      maxStreamsPerBuilder: 2,
+      corsOrigins: ['https://builder.example.com'],
+    });
+  });
+  after(async () => {
+    await ai.shutdown();
+    await h.close();
+  });
+
+  const get = (path: string, token: string, headers: Record<string, string> = {}) =>
+    app.request(`/api/v1${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  it('limits requests per builder with 429 and Retry-After, each builder on its own bucket', async () => {
+    const ws = await h.workspace({ builders: 2, creditsPerBuilder: 10 });
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await get('/balance', ws.tokens[0]!)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+    const limited = await get('/balance', ws.tokens[0]!);
+    assert.equal(limited.status, 429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    const body = (await limited.json()) as { error: { code: string; retryAfter: number; message: string } };
+    assert.equal(body.error.code, 'rate_limited');
+    assert.equal(body.error.retryAfter, retryAfter);
+    assert.equal((await get('/balance', ws.tokens[1]!)).status, 200);
+  });
+
+  it('caps concurrent streams per builder and frees the slot when a stream ends', async () => {
+    const ws = await h.workspace({ builders: 3, creditsPerBuilder: 500 });
+    const chat = (token: string) =>
+      app.request('/api/v1/chat', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ operation: 'custom_code', prompt: 'a debounce helper', idempotencyKey: key() }),
+      });
+    const first = await chat(ws.tokens[1]!);
+    const second = await chat(ws.tokens[1]!);
+    assert.equal(first.status, 200);
+    assert.equal(second.status, 200);
+    const third = await chat(ws.tokens[1]!);
+    assert.equal(third.status, 429);
+    assert.equal(((await third.json()) as { error: { code: string } }).error.code, 'too_many_streams');
+    assert.equal(third.headers.get('retry-after'), '1');
+    assert.equal((await chat(ws.tokens[2]!)).status, 200, 'another builder has its own slots');
+    assert.match(await first.text(), /event: settled/);
+    const after = await chat(ws.tokens[1]!);
+    assert.equal(after.status, 200);
+    await Promise.all([second.text(), after.text()]);
+    assert.deepEqual(await h.audit(ws.id), []);
+  });
+
+  it('answers CORS only for allowed host origins, and sends security headers', async () => {
+    const ws = await h.workspace({ builders: 1, creditsPerBuilder: 10 });
+    const allowed = await app.request('/api/v1/operations', { headers: { origin: 'https://builder.example.com' } });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://builder.example.com');
+    const preflight = await app.request('/api/v1/chat', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://builder.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    assert.ok(preflight.status === 204 || preflight.status === 200);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/i);
+    const other = await get('/balance', ws.token, { origin: 'https://evil.example.net' });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    assert.equal(other.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(other.headers.get('x-frame-options'), 'DENY');
+    assert.match(other.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal(other.headers.get('referrer-policy'), 'no-referrer');
+  });
+});

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { AiOptions } from '../../../src/server/chat/ai-options.js';
+import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import { createApp } from '../../../src/server/http/app.js';
+import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js';
+import { Ledger } from '../../../src/server/ledger/ledger.js';
+import type { Store } from '../../../src/server/store/store.js';
+import { TestClock, type StoreKind } from './stores.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface WorkspaceSetup {
+  name?: string;
+  timeZone?: string;
+  builders?: number;
+  creditsPerBuilder?: number;
+  cycleAnchorDay?: number;
+  addon?: number;
+  license?: boolean;
+}
+
+/** The real HTTP app on a real store, with a clock the test moves. */
+export class Harness {
+  readonly clock = new TestClock(new Date('2026-11-21T10:00:00.000Z'));
+  readonly ledger: Ledger;
+  readonly app: ReturnType<typeof createApp>;
+  /** the AI operations, when the harness was opened with `ai` options */
+  readonly ai: AiRuntime | undefined;
+
+  private constructor(
+    readonly store: Store,
+    options: { ai?: AiOptions },
+  ) {
+    this.ledger = new Ledger(store, this.clock);
+    this.ai = options.ai ? new AiRuntime(this.ledger, options.ai) : undefined;
+    this.app = createApp({ ledger: this.ledger, adminToken: ADMIN_TOKEN, ai: this.ai });
+  }
+
+  static async open(kind: StoreKind, options: { ai?: AiOptions } = {}): Promise<Harness> {
+    return new Harness(await kind.open(), options);
+  }
+
+  /** The raw answer of the app (streams included), at a path from the server's root. */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    return Promise.resolve(this.app.request(path, init));
+  }
+
+  async request<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<Answer<T>> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const response = await this.app.request(`/api/v1${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  admin<T = any>(method: string, path: string, body?: unknown) {
+    return this.request<T>(method, `/admin${path}`, ADMIN_TOKEN, body);
+  }
+
+  /** A fresh workspace with a license, optional add-on credits and one token per builder. */
+  async workspace(setup: WorkspaceSetup = {}): Promise<{ id: string; tokens: string[]; token: string }> {
+    const created = await this.admin('POST', '/workspaces', { name: setup.name ?? 'test', ...(setup.timeZone ? { timeZone: setup.timeZone } : {}) });
+    if (created.status !== 201) throw new Error(`create workspace: ${JSON.stringify(created.body)}`);
+    const id = created.body.id as string;
+    const builders = setup.builders ?? 2;
+    if (setup.license !== false) {
+      const license = await this.admin('PUT', `/workspaces/${id}/license`, {
+        builders,
+        creditsPerBuilder: setup.creditsPerBuilder ?? 50,
+        cycleAnchorDay: setup.cycleAnchorDay ?? 1,
+      });
+      if (license.status !== 200) throw new Error(`license: ${JSON.stringify(license.body)}`);
+    }
+    if (setup.addon) {
+      const addon = await this.admin('POST', `/workspaces/${id}/addons`, { credits: setup.addon, reference: randomUUID() });
+      if (addon.status !== 201) throw new Error(`addon: ${JSON.stringify(addon.body)}`);
+    }
+    const tokens: string[] = [];
+    for (let i = 1; i <= builders; i++) {
+      tokens.push((await this.admin('POST', `/workspaces/${id}/tokens`, { builder: `builder-${i}` })).body.token);
+    }
+    return { id, tokens, token: tokens[0]! };
+  }
+
+  audit(workspaceId: string) {
+    return auditWorkspace(this.store, workspaceId);
+  }
+
+  totals(workspaceId: string) {
+    return poolTotals(this.store, workspaceId);
+  }
+
+  /** A workspace's rows in every ledger table, to prove a refused request wrote nothing. */
+  async rowCounts(workspaceId: string): Promise<Record<string, unknown>> {
+    const tables = ['licenses', 'builder_tokens', 'grants', 'holds', 'entries', 'receipts', 'idempotency_keys'];
+    const counts: Record<string, unknown> = {};
+    for (const table of tables) {
+      counts[table] = Number(
+        (await this.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE workspace_id = $1`, [workspaceId]))[0]!.n,
+      );
+    }
+    counts.hold_parts = Number(
+      (await this.store.query<{ n: number }>('SELECT count(*)::int AS n FROM hold_parts p JOIN holds h ON h.id = p.hold_id WHERE h.workspace_id = $1', [workspaceId]))[0]!.n,
+    );
+    counts.grantsState = await this.store.query('SELECT id, granted, available, held, captured, expired, expires_at FROM grants WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+    counts.license = await this.store.query('SELECT builders, credits_per_builder, cycle_anchor_day FROM licenses WHERE workspace_id = $1', [workspaceId]);
+    return counts;
+  }
+
+  async close() {
+    await this.ai?.shutdown();
+    await this.store.close();
+  }
+}
+
+export function key(): string {
+  return `k-${randomUUID()}`;
+}
