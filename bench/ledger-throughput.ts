@@ -1,0 +1,127 @@
+// Hold + capture pairs per second over HTTP: the real server as a child process, 32
+// concurrent clients in this process, on PGlite and on PostgreSQL.
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { startServerProcess, type ServerProcess } from '../test/server/support/server-process.js';
+import { percentile, round, type BenchSuite, type Figure } from './figures.js';
+
+const CLIENTS = 32;
+const WARMUP_MS = 2_000;
+const MEASURE_MS = 10_000;
+
+// The load generator shares the machine's two cores with the server and the database, so it is
+// kept light: node:http on a keep-alive agent (undici's fetch cost as much CPU as the server).
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+
+function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const target = new URL(url + path);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if ((response.statusCode ?? 500) >= 300) reject(new Error(`${method} ${path}: ${response.statusCode} ${JSON.stringify(json)}`));
+          else resolve(json);
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+async function setUpTokens(server: ServerProcess, adminToken: string, workspaces: number): Promise<string[]> {
+  const tokens: string[] = [];
+  const perWorkspace = CLIENTS / workspaces;
+  for (let w = 0; w < workspaces; w++) {
+    const { id } = await call(server.url, adminToken, 'POST', '/admin/workspaces', { name: `bench ${w}` });
+    await call(server.url, adminToken, 'PUT', `/admin/workspaces/${id}/license`, { builders: perWorkspace, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 });
+    for (let b = 0; b < perWorkspace; b++) {
+      tokens.push((await call(server.url, adminToken, 'POST', `/admin/workspaces/${id}/tokens`, { builder: `client-${b}` })).token);
+    }
+  }
+  return tokens;
+}
+
+/** Each client loops hold → capture until the time is up; returns pairs/s and pair latencies. */
+async function drive(url: string, tokens: string[], ms: number): Promise<{ pairs: number; latencies: number[] }> {
+  const end = performance.now() + ms;
+  const latencies: number[] = [];
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (performance.now() < end) {
+        const started = performance.now();
+        const hold = await call(url, token, 'POST', '/holds', { operation: 'sql_generation', credits: 8, idempotencyKey: randomUUID() });
+        await call(url, token, 'POST', `/holds/${hold.id}/capture`, { credits: 5.125 });
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return { pairs: latencies.length, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function measure(label: string, store: string, args: string[], workspaces: number): Promise<Figure[]> {
+  const adminToken = `bench-${randomUUID()}`;
+  // Throughput, not the per-builder rate limit, is what is measured here.
+  const server = await startServerProcess(args, { CREDIT_CHAT_ADMIN_TOKEN: adminToken, DATABASE_URL: '', CREDIT_CHAT_RATE_LIMIT: '0' });
+  try {
+    const tokens = await setUpTokens(server, adminToken, workspaces);
+    await drive(server.url, tokens, WARMUP_MS);
+    const { pairs, latencies } = await drive(server.url, tokens, MEASURE_MS);
+    const id = `ledger.${store}.${workspaces === 1 ? 'one-workspace' : 'workspaces'}`;
+    const bar = (value: number, op: '>=' | '<=') => (workspaces === 1 ? undefined : { op, value });
+    return [
+      { id: `${id}.pairs`, label: `${label}: hold + capture pairs/s`, value: round(pairs / (MEASURE_MS / 1000), 0), unit: 'pairs/s', bar: bar(store === 'postgres' ? 1000 : 300, '>=') },
+      { id: `${id}.p50`, label: `${label}: pair latency p50`, value: round(percentile(latencies, 50), 1), unit: 'ms' },
+      // With 32 clients always waiting, latency = 32 / throughput (Little's law): at PGlite's
+      // 300 pairs/s the mean alone is 107 ms, so the 50 ms bar is PostgreSQL's.
+      { id: `${id}.p99`, label: `${label}: pair latency p99`, value: round(percentile(latencies, 99), 1), unit: 'ms', bar: store === 'postgres' ? bar(50, '<=') : undefined },
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+function benchDatabase(): string {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const name = 'credit_chat_bench';
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`]);
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
+}
+
+export const ledgerSuite: BenchSuite = {
+  name: 'ledger',
+  async run() {
+    const figures: Figure[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'credit-chat-bench-'));
+    try {
+      figures.push(...(await measure(`PGlite, ${CLIENTS} clients, a workspace each`, 'pglite', ['--data-dir', dataDir], CLIENTS)));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const databaseUrl = benchDatabase();
+    figures.push(...(await measure(`PostgreSQL, ${CLIENTS} clients, a workspace each`, 'postgres', ['--database-url', databaseUrl], CLIENTS)));
+    // The worst case: every client draws on one pool, so every change waits for the same lock.
+    figures.push(...(await measure(`PostgreSQL, ${CLIENTS} clients on one workspace`, 'postgres', ['--database-url', databaseUrl], 1)));
+    return figures;
+  },
+};
