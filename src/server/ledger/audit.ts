@@ -35,7 +35,7 @@ export async function auditWorkspace(db: SqlClient, workspaceId: string): Promis
   }
   const holds = await db.query<{ id: string; status: string; amount: number; parts: number; captured: number }>(
     `SELECT h.id, h.status, h.amount, h.captured, coalesce(sum(p.amount), 0) AS parts
-     FROM holds h LEFT JOIN hold_parts p ON p.hold_id = h.id WHERE h.workspace_id = $1 GROUP BY h.id`,
+     FROM holds h LEFT JOIN entries p ON p.hold_id = h.id AND p.kind = 'hold' WHERE h.workspace_id = $1 GROUP BY h.id`,
     [workspaceId],
   );
   let pendingHeld = 0;

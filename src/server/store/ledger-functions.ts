@@ -2,17 +2,22 @@
  * Migration 2: the ledger's state changes as SQL functions. Each is called as one statement,
  * so each change is one round trip and one short transaction with the workspace row locked.
  *
- * Written for few statements on the hot path (a hold, a capture): helpers are PL/pgSQL, whose
- * plans are cached per session, and results are built from values at hand rather than read
- * back. Helpers that read are VOLATILE on purpose: a STABLE function sees the snapshot of the
- * statement that called it, which misses what the same call has just written.
+ * Written for few statements on the hot path (a hold, a capture), because the database's CPU
+ * per statement is what bounds throughput: helpers are PL/pgSQL, whose plans are cached per
+ * session, and are called as plain expressions (\`x := f()\`, not \`SELECT * INTO x FROM f()\`,
+ * which starts an executor and a tuplestore); rows are read once and results are built from
+ * values at hand rather than read back. Helpers that read are VOLATILE on purpose: a STABLE
+ * function sees the snapshot of the statement that called it, which misses what the same call
+ * has just written.
  */
 export const LEDGER_FUNCTIONS = /* sql */ `
 CREATE FUNCTION cc_new_id(prefix text) RETURNS text LANGUAGE sql VOLATILE AS $$
   SELECT prefix || '_' || replace(gen_random_uuid()::text, '-', '')
 $$;
 
-CREATE FUNCTION cc_iso(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+-- STABLE like to_char: PostgreSQL inlines a SQL function only when it is declared no less
+-- volatile than its body; declared IMMUTABLE it would be parsed and planned on every call.
+CREATE FUNCTION cc_iso(t timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$;
 
@@ -28,9 +33,9 @@ BEGIN
   END LOOP;
 END $$;
 
--- Settles a pending hold: captures up to p_capture from its parts (monthly parts first, as
--- they were taken) and releases the rest. Returns the captured split.
-CREATE FUNCTION cc_settle_hold(p_ws text, p_hold text, p_capture bigint, p_status text, p_now timestamptz,
+-- Settles a pending hold: captures up to p_capture from its parts (the hold's 'hold' entries,
+-- monthly parts first, as they were taken) and releases the rest. Returns the captured split.
+CREATE FUNCTION cc_settle_hold(p_ws text, p_hold text, p_capture bigint, p_status text, p_receipt text, p_now timestamptz,
                                OUT from_monthly bigint, OUT from_addon bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -41,27 +46,22 @@ DECLARE
 BEGIN
   from_monthly := 0;
   from_addon := 0;
-  FOR part IN SELECT hp.grant_id, hp.amount, g.pool, g.expires_at <= p_now AS grant_expired
-              FROM hold_parts hp JOIN grants g ON g.id = hp.grant_id
-              WHERE hp.hold_id = p_hold ORDER BY hp.seq LOOP
+  FOR part IN SELECT e.grant_id, e.amount, g.pool, g.expires_at <= p_now AS grant_expired
+              FROM entries e JOIN grants g ON g.id = e.grant_id
+              WHERE e.hold_id = p_hold AND e.kind = 'hold' ORDER BY e.id LOOP
     take := least(part.amount, remaining);
     remaining := remaining - take;
     UPDATE grants SET held = held - part.amount,
                       captured = captured + take,
                       available = available + (part.amount - take)
     WHERE id = part.grant_id;
-    IF take > 0 THEN
-      INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
-      VALUES (p_ws, part.grant_id, p_hold, 'capture', take, p_now);
-      IF part.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
-    END IF;
-    IF part.amount > take THEN
-      INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
-      VALUES (p_ws, part.grant_id, p_hold, 'release', part.amount - take, p_now);
-      released_to_expired := released_to_expired OR part.grant_expired;
-    END IF;
+    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
+    SELECT p_ws, part.grant_id, p_hold, m.kind, m.amount, p_now
+    FROM (VALUES ('capture', take), ('release', part.amount - take)) AS m (kind, amount) WHERE m.amount > 0;
+    IF part.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
+    released_to_expired := released_to_expired OR (part.amount > take AND part.grant_expired);
   END LOOP;
-  UPDATE holds SET status = p_status, captured = p_capture, settled_at = p_now WHERE id = p_hold;
+  UPDATE holds SET status = p_status, captured = p_capture, receipt_id = p_receipt, settled_at = p_now WHERE id = p_hold;
   -- A part released back to a grant that expired meanwhile expires at once.
   IF released_to_expired THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
 END $$;
@@ -76,6 +76,7 @@ DECLARE
   token_ok boolean;
   holds_due boolean;
   grants_due boolean;
+  monthly_missing boolean;
   h record;
   lic licenses%ROWTYPE;
   v_grant text;
@@ -86,19 +87,22 @@ BEGIN
   INTO token_ok FROM workspaces w WHERE w.id = p_ws FOR UPDATE OF w;
   IF NOT FOUND THEN RETURN 404; END IF;
   IF NOT token_ok THEN RETURN 401; END IF;
+  -- A new statement, so a new snapshot: it sees what the holder of the lock we waited for wrote.
+  -- (Expiring changes no grant's dates, so whether a monthly grant is active can be asked first.)
   SELECT EXISTS (SELECT 1 FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now),
-         EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND expires_at <= p_now AND available > 0)
-  INTO holds_due, grants_due;
+         EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND expires_at <= p_now AND available > 0),
+         p_cycle_start <= p_now AND p_now < p_cycle_end
+           AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND pool = 'monthly'
+                           AND starts_at <= p_now AND expires_at > p_now)
+  INTO holds_due, grants_due, monthly_missing;
   IF holds_due THEN
     FOR h IN SELECT id FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now ORDER BY id LOOP
-      PERFORM cc_settle_hold(p_ws, h.id, 0, 'expired', p_now);
+      PERFORM cc_settle_hold(p_ws, h.id, 0, 'expired', NULL, p_now);
     END LOOP;
   END IF;
   IF holds_due OR grants_due THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
-  IF p_cycle_start IS NOT NULL AND p_cycle_start <= p_now AND p_now < p_cycle_end THEN
-    SELECT * INTO lic FROM licenses WHERE workspace_id = p_ws
-      AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND pool = 'monthly'
-                      AND starts_at <= p_now AND expires_at > p_now);
+  IF monthly_missing THEN
+    SELECT * INTO lic FROM licenses WHERE workspace_id = p_ws;
     IF FOUND THEN
       v_amount := lic.builders::bigint * lic.credits_per_builder;
       INSERT INTO grants (id, workspace_id, pool, cycle_start, granted, available, starts_at, expires_at, created_at)
@@ -160,20 +164,22 @@ CREATE FUNCTION cc_open_hold(p_ws text, p_builder text, p_key text, p_hash text,
                              OUT answer jsonb, OUT from_monthly bigint, OUT from_addon bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
+  active grants[];
   avail bigint;
-  g record;
+  takes bigint[] := '{}';
   remaining bigint := p_amount;
   take bigint;
-  seq integer := 0;
 BEGIN
   from_monthly := 0;
   from_addon := 0;
   SELECT (SELECT CASE WHEN request_hash = p_hash THEN result || '{"replayed": true}'::jsonb
                       ELSE jsonb_build_object('status', 422, 'code', 'idempotency_mismatch') END
           FROM idempotency_keys WHERE workspace_id = p_ws AND builder = p_builder AND key = p_key),
-         (SELECT coalesce(sum(available), 0)::bigint FROM grants
-          WHERE workspace_id = p_ws AND starts_at <= p_now AND expires_at > p_now)
-  INTO answer, avail;
+         a.grants, a.total
+  INTO answer, active, avail
+  FROM (SELECT array_agg(g ORDER BY (g.pool = 'addon'), g.expires_at, g.created_at, g.id) AS grants,
+               coalesce(sum(g.available), 0)::bigint AS total
+        FROM grants g WHERE g.workspace_id = p_ws AND g.starts_at <= p_now AND g.expires_at > p_now AND g.available > 0) a;
   IF answer IS NOT NULL THEN RETURN; END IF;
   IF avail < p_amount THEN
     answer := jsonb_build_object('status', 402, 'code', 'insufficient_credits', 'needed', p_amount, 'available', avail);
@@ -181,43 +187,41 @@ BEGIN
     VALUES (p_ws, p_builder, p_key, p_hash, answer, p_now);
     RETURN;
   END IF;
-  INSERT INTO holds (id, workspace_id, builder, operation, status, amount, from_monthly, from_addon, expires_at, created_at)
-  VALUES (p_hold, p_ws, p_builder, p_operation, 'pending', p_amount, 0, p_amount, p_expires_at, p_now);
-  FOR g IN SELECT id, pool, available FROM grants
-           WHERE workspace_id = p_ws AND starts_at <= p_now AND expires_at > p_now AND available > 0
-           ORDER BY (pool = 'addon'), expires_at, created_at, id LOOP
+  -- The workspace row is locked, so the balances read above are still the grants' own.
+  FOR i IN 1 .. array_length(active, 1) LOOP
     EXIT WHEN remaining = 0;
-    take := least(g.available, remaining);
+    take := least(active[i].available, remaining);
     remaining := remaining - take;
-    seq := seq + 1;
-    UPDATE grants SET available = available - take, held = held + take WHERE id = g.id;
-    INSERT INTO hold_parts (hold_id, grant_id, seq, amount) VALUES (p_hold, g.id, seq, take);
-    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at) VALUES (p_ws, g.id, p_hold, 'hold', take, p_now);
-    IF g.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
+    takes[i] := take;
+    UPDATE grants SET available = available - take, held = held + take WHERE id = active[i].id;
+    IF active[i].pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
   END LOOP;
   IF remaining > 0 THEN
     RAISE EXCEPTION 'credit-chat: reserve short by %', remaining USING ERRCODE = 'P0001';
   END IF;
-  UPDATE holds SET from_monthly = cc_open_hold.from_monthly, from_addon = cc_open_hold.from_addon WHERE id = p_hold;
+  INSERT INTO holds (id, workspace_id, builder, operation, status, amount, from_monthly, from_addon, expires_at, created_at)
+  VALUES (p_hold, p_ws, p_builder, p_operation, 'pending', p_amount, from_monthly, from_addon, p_expires_at, p_now);
+  FOR i IN 1 .. array_length(takes, 1) LOOP
+    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
+    VALUES (p_ws, active[i].id, p_hold, 'hold', takes[i], p_now);
+  END LOOP;
 END $$;
 
 -- Writes the receipt of a settled operation and answers it; p_usage carries provider, model,
 -- tokens and estimate. p_hold is null for an operation paid with the workspace's own key.
-CREATE FUNCTION cc_write_receipt(p_ws text, p_hold text, p_builder text, p_operation text, p_from_monthly bigint,
+CREATE FUNCTION cc_write_receipt(p_receipt text, p_ws text, p_hold text, p_builder text, p_operation text, p_from_monthly bigint,
                                  p_from_addon bigint, p_byok boolean, p_description text, p_usage jsonb, p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_receipt text := cc_new_id('rcpt');
   v_balance jsonb := cc_balance(p_ws, p_now);
 BEGIN
   INSERT INTO receipts (id, workspace_id, builder, hold_id, operation, credits, from_monthly, from_addon, byok, description,
                         provider, model, input_tokens, output_tokens, estimate_expected, estimate_max, balance, created_at)
-  VALUES (v_receipt, p_ws, p_builder, p_hold, p_operation, p_from_monthly + p_from_addon, p_from_monthly, p_from_addon,
+  VALUES (p_receipt, p_ws, p_builder, p_hold, p_operation, p_from_monthly + p_from_addon, p_from_monthly, p_from_addon,
           p_byok, p_description, p_usage->>'provider', p_usage->>'model', (p_usage->>'inputTokens')::integer,
           (p_usage->>'outputTokens')::integer, (p_usage->>'estimateExpected')::bigint, (p_usage->>'estimateMax')::bigint,
           v_balance, p_now);
-  IF p_hold IS NOT NULL THEN UPDATE holds SET receipt_id = v_receipt WHERE id = p_hold; END IF;
-  RETURN jsonb_build_object('id', v_receipt, 'operation', p_operation, 'credits', p_from_monthly + p_from_addon,
+  RETURN jsonb_build_object('id', p_receipt, 'operation', p_operation, 'credits', p_from_monthly + p_from_addon,
     'fromMonthly', p_from_monthly, 'fromAddon', p_from_addon, 'balance', v_balance, 'createdAt', cc_iso(p_now),
     'holdId', p_hold, 'byok', p_byok, 'provider', p_usage->>'provider', 'model', p_usage->>'model',
     'inputTokens', (p_usage->>'inputTokens')::integer, 'outputTokens', (p_usage->>'outputTokens')::integer,
@@ -229,10 +233,12 @@ END $$;
 CREATE FUNCTION cc_capture_hold(p_ws text, p_hold text, p_builder text, p_operation text, p_amount bigint,
                                 p_description text, p_usage jsonb, p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE split record;
+DECLARE
+  v_receipt text := cc_new_id('rcpt');
+  split record;
 BEGIN
-  SELECT * INTO split FROM cc_settle_hold(p_ws, p_hold, p_amount, 'captured', p_now);
-  RETURN cc_write_receipt(p_ws, p_hold, p_builder, p_operation, split.from_monthly, split.from_addon,
+  split := cc_settle_hold(p_ws, p_hold, p_amount, 'captured', v_receipt, p_now);
+  RETURN cc_write_receipt(v_receipt, p_ws, p_hold, p_builder, p_operation, split.from_monthly, split.from_addon,
                           false, p_description, p_usage, p_now);
 END $$;
 
@@ -249,7 +255,7 @@ DECLARE
   v_result jsonb;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
-  SELECT * INTO opened FROM cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now);
+  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now);
   IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
   v_result := jsonb_build_object('status', 200, 'hold', jsonb_build_object('id', v_hold, 'status', 'pending',
     'operation', p_operation, 'amount', p_amount, 'fromMonthly', opened.from_monthly, 'fromAddon', opened.from_addon,
@@ -280,25 +286,25 @@ END $$;
 CREATE FUNCTION cc_capture(p_ws text, p_token text, p_hold text, p_amount bigint, p_usage jsonb, p_now timestamptz,
                            p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE found record;
+DECLARE pending record;
 BEGIN
-  SELECT * INTO found FROM cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
-  IF found.refusal IS NOT NULL THEN RETURN found.refusal; END IF;
-  IF p_amount > (found.hold).amount THEN
-    RETURN jsonb_build_object('status', 400, 'field', 'credits', 'held', (found.hold).amount);
+  pending := cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
+  IF pending.refusal IS NOT NULL THEN RETURN pending.refusal; END IF;
+  IF p_amount > (pending.hold).amount THEN
+    RETURN jsonb_build_object('status', 400, 'field', 'credits', 'held', (pending.hold).amount);
   END IF;
   RETURN jsonb_build_object('status', 200, 'receipt',
-    cc_capture_hold(p_ws, p_hold, (found.hold).builder, (found.hold).operation, p_amount, NULL, p_usage, p_now));
+    cc_capture_hold(p_ws, p_hold, (pending.hold).builder, (pending.hold).operation, p_amount, NULL, p_usage, p_now));
 END $$;
 
 -- POST /holds/{id}/void. Result: {status: 200, hold} | 401 | 404 | 409 {holdStatus}.
 CREATE FUNCTION cc_void(p_ws text, p_token text, p_hold text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE found record;
+DECLARE pending record;
 BEGIN
-  SELECT * INTO found FROM cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
-  IF found.refusal IS NOT NULL THEN RETURN found.refusal; END IF;
-  PERFORM cc_settle_hold(p_ws, p_hold, 0, 'voided', p_now);
+  pending := cc_pending_hold(p_ws, p_token, p_hold, p_now, p_cycle_start, p_cycle_end);
+  IF pending.refusal IS NOT NULL THEN RETURN pending.refusal; END IF;
+  PERFORM cc_settle_hold(p_ws, p_hold, 0, 'voided', NULL, p_now);
   RETURN jsonb_build_object('status', 200, 'hold', cc_hold_json(p_hold));
 END $$;
 
@@ -314,7 +320,7 @@ DECLARE
   v_result jsonb;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
-  SELECT * INTO opened FROM cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, p_now, p_now);
+  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, p_now, p_now);
   IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
   v_result := jsonb_build_object('status', 200, 'receipt',
     cc_capture_hold(p_ws, v_hold, p_builder, p_operation, p_amount, p_description, p_usage, p_now));
@@ -331,7 +337,7 @@ DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cy
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
   RETURN jsonb_build_object('status', 200, 'receipt',
-    cc_write_receipt(p_ws, NULL, p_builder, p_operation, 0, 0, true, NULL, p_usage, p_now));
+    cc_write_receipt(cc_new_id('rcpt'), p_ws, NULL, p_builder, p_operation, 0, 0, true, NULL, p_usage, p_now));
 END $$;
 
 -- POST /admin/workspaces/{id}/addons: a purchase, idempotent by reference. Moves the validity

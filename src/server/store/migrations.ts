@@ -60,6 +60,8 @@ CREATE TABLE grants (
   CONSTRAINT grants_balanced CHECK (granted = captured + expired + held + available),
   CONSTRAINT grants_pool_shape CHECK ((pool = 'monthly') = (cycle_start IS NOT NULL) AND (pool = 'addon') = (reference IS NOT NULL)),
   CONSTRAINT grants_one_monthly_per_cycle UNIQUE (workspace_id, cycle_start),
+  -- what an entry's (workspace, grant) key refers to: one check that the grant is the workspace's
+  CONSTRAINT grants_of_workspace UNIQUE (workspace_id, id),
   CONSTRAINT grants_addon_reference UNIQUE (workspace_id, reference)
 ) WITH (fillfactor = 50);
 -- A workspace's grant rows are updated by every hold and capture. No index may cover a
@@ -88,24 +90,19 @@ CREATE TABLE holds (
 CREATE INDEX holds_pending_by_workspace ON holds (workspace_id, expires_at) WHERE status = 'pending';
 CREATE INDEX holds_pending_by_expiry ON holds (expires_at) WHERE status = 'pending';
 
-CREATE TABLE hold_parts (
-  hold_id   text NOT NULL REFERENCES holds (id),
-  grant_id  text NOT NULL REFERENCES grants (id),
-  seq       integer NOT NULL,
-  amount    bigint NOT NULL CHECK (amount > 0),
-  PRIMARY KEY (hold_id, seq)
-);
-
+-- A hold's parts are its 'hold' entries: which grants it reserved from, how much, in order.
 CREATE TABLE entries (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  workspace_id  text NOT NULL REFERENCES workspaces (id),
-  grant_id      text NOT NULL REFERENCES grants (id),
+  workspace_id  text NOT NULL,
+  grant_id      text NOT NULL,
   hold_id       text REFERENCES holds (id),
   kind          text NOT NULL CHECK (kind IN ('grant', 'hold', 'capture', 'release', 'expire')),
   amount        bigint NOT NULL CHECK (amount > 0),
-  created_at    timestamptz NOT NULL
+  created_at    timestamptz NOT NULL,
+  FOREIGN KEY (workspace_id, grant_id) REFERENCES grants (workspace_id, id)
 );
 CREATE INDEX entries_by_grant ON entries (grant_id);
+CREATE INDEX entries_hold_parts ON entries (hold_id, id) WHERE kind = 'hold';
 
 CREATE TABLE receipts (
   id                 text PRIMARY KEY,

@@ -110,9 +110,6 @@ export class Harness {
         (await this.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE workspace_id = $1`, [workspaceId]))[0]!.n,
       );
     }
-    counts.hold_parts = Number(
-      (await this.store.query<{ n: number }>('SELECT count(*)::int AS n FROM hold_parts p JOIN holds h ON h.id = p.hold_id WHERE h.workspace_id = $1', [workspaceId]))[0]!.n,
-    );
     counts.grantsState = await this.store.query('SELECT id, granted, available, held, captured, expired, expires_at FROM grants WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
     counts.license = await this.store.query('SELECT builders, credits_per_builder, cycle_anchor_day FROM licenses WHERE workspace_id = $1', [workspaceId]);
     return counts;
