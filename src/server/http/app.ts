@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import {
   AddonRequest,
   CaptureRequest,
@@ -20,7 +19,7 @@ import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openApiDocument } from '../openapi.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
-import { ConcurrencyGate, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
+import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
 import { parseBody, parseQuery, pathId } from './validate.js';
 
@@ -53,14 +52,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.use(corsForHosts(options.corsOrigins ?? []));
   app.use(apiSecurityHeaders());
-  api.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${options.maxBodyBytes ?? 64 * 1024} bytes.`, { field: 'body' });
-      },
-    }),
-  );
+  api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
 
   api.get('/operations', (c) => c.json({ operations: [...OPERATION_CATALOG] } satisfies OperationsResponse));
   api.get('/openapi.json', (c) => c.json(openApiDocument()));

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './auth.js';
 
@@ -108,5 +109,27 @@ export function limitConcurrentStreams(gate: ConcurrencyGate): MiddlewareHandler
     }
     if (c.res.body) c.res = new Response(releaseWhenDone(c.res.body, release), c.res);
     else release();
+  };
+}
+
+/**
+ * Refuses a body larger than `maxBytes` with 413 before reading it. A declared Content-Length
+ * is decided from the header alone (Node's parser never reads past it); only a chunked body is
+ * counted as it streams, by Hono's bodyLimit, which turns the request into a web Request and
+ * costs a fifth of a small request's CPU.
+ */
+export function limitBodySize(maxBytes: number): MiddlewareHandler {
+  const tooLarge = (): never => {
+    throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`, { field: 'body' });
+  };
+  const counted = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(declared) > maxBytes) tooLarge();
+      return next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return counted(c, next);
   };
 }

@@ -1,13 +1,11 @@
-import { serve } from '@hono/node-server';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach } from 'node:test';
 import { PriceTable } from '../../../src/server/ai/pricing.js';
 import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
 import type { AiOptions } from '../../../src/server/chat/ai-options.js';
 import type { StoreKind } from '../support/stores.js';
 import { Harness } from '../support/harness.js';
+export { listen } from '../support/listen.js';
 import { startFakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeOpenAI } from '../../support/fake-openai.js';
 import type { FakeReply, FakeUpstream } from '../../support/fake-upstream.js';
@@ -152,16 +150,3 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 3_000)
   }
 }
 
-/** The app on a real HTTP server on a free port: its origin, and how to stop it (open connections too). */
-export async function listen(app: Harness['app']): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}

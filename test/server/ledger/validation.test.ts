@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { ADMIN_TOKEN, Harness, key } from '../support/harness.js';
+import { listen } from '../support/listen.js';
 import { onEachStore } from '../support/stores.js';
 
 type Case = [title: string, method: string, path: string, body: unknown, field: string];
@@ -95,6 +96,32 @@ onEachStore('bad input: 400 naming the field, nothing written', (kind) => {
     assert.equal(answer.status, 413);
     assert.equal(answer.body.error.code, 'payload_too_large');
     assert.deepEqual(await h.rowCounts(ws.id), before);
+  });
+
+  it('refuses an oversized body over HTTP, whether its length is declared or it comes in chunks', async () => {
+    const server = await listen(h.app);
+    try {
+      const before = await h.rowCounts(ws.id);
+      const json = JSON.stringify({ operation: 'custom_code', credits: 1, idempotencyKey: key(), description: 'x'.repeat(70_000) });
+      const headers = { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' };
+      const declared = await fetch(`${server.origin}/api/v1/debits`, { method: 'POST', headers, body: json });
+      const chunks = [json.slice(0, 30_000), json.slice(30_000)];
+      const chunked = await fetch(`${server.origin}/api/v1/debits`, {
+        method: 'POST',
+        headers,
+        body: new ReadableStream({ pull: (controller) => (chunks.length ? controller.enqueue(new TextEncoder().encode(chunks.shift())) : controller.close()) }),
+        duplex: 'half',
+      } as RequestInit);
+      for (const answer of [declared, chunked]) {
+        assert.equal(answer.status, 413);
+        assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'payload_too_large');
+      }
+      assert.deepEqual(await h.rowCounts(ws.id), before);
+      const small = await fetch(`${server.origin}/api/v1/debits`, { method: 'POST', headers, body: JSON.stringify({ operation: 'custom_code', credits: 1, idempotencyKey: key() }) });
+      assert.equal(small.status, 201, 'a body under the limit with its length declared goes through');
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers 401 without a token or with an unknown one, 403 for a builder on admin routes', async () => {
