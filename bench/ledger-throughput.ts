@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startServerProcess, type ServerProcess } from '../test/server/support/server-process.js';
+import { commandCpuMs, cpuMsBetween, processCpuMs } from './cpu.js';
 import { percentile, round, type BenchSuite, type Figure } from './figures.js';
 
 const CLIENTS = 32;
@@ -79,14 +80,23 @@ async function drive(url: string, tokens: string[], ms: number): Promise<{ pairs
   return { pairs: latencies.length, latencies: latencies.sort((a, b) => a - b) };
 }
 
-async function measure(label: string, store: string, args: string[], workspaces: number): Promise<Figure[]> {
+export async function measure(label: string, store: string, args: string[], workspaces: number): Promise<Figure[]> {
   const adminToken = `bench-${randomUUID()}`;
   // Throughput, not the per-builder rate limit, is what is measured here.
   const server = await startServerProcess(args, { CREDIT_CHAT_ADMIN_TOKEN: adminToken, DATABASE_URL: '', CREDIT_CHAT_RATE_LIMIT: '0' });
   try {
     const tokens = await setUpTokens(server, adminToken, workspaces);
     await drive(server.url, tokens, WARMUP_MS);
+    const clientBefore = process.cpuUsage();
+    const serverBefore = processCpuMs(server.child.pid!);
+    const databaseBefore = commandCpuMs('postgres');
     const { pairs, latencies } = await drive(server.url, tokens, MEASURE_MS);
+    const clientCpu = process.cpuUsage(clientBefore);
+    const cpuPerPair = {
+      client: (clientCpu.user + clientCpu.system) / 1000 / pairs,
+      server: (processCpuMs(server.child.pid!) - serverBefore) / pairs,
+      database: cpuMsBetween(databaseBefore, commandCpuMs('postgres')) / pairs,
+    };
     const id = `ledger.${store}.${workspaces === 1 ? 'one-workspace' : 'workspaces'}`;
     const bar = (value: number, op: '>=' | '<=') => (workspaces === 1 ? undefined : { op, value });
     return [
@@ -95,13 +105,16 @@ async function measure(label: string, store: string, args: string[], workspaces:
       // With 32 clients always waiting, latency = 32 / throughput (Little's law): at PGlite's
       // 300 pairs/s the mean alone is 107 ms, so the 50 ms bar is PostgreSQL's.
       { id: `${id}.p99`, label: `${label}: pair latency p99`, value: round(percentile(latencies, 99), 1), unit: 'ms', bar: store === 'postgres' ? bar(50, '<=') : undefined },
+      { id: `${id}.cpu.server`, label: `${label}: server CPU per pair`, value: round(cpuPerPair.server, 3), unit: 'ms' },
+      ...(store === 'postgres' ? [{ id: `${id}.cpu.database`, label: `${label}: PostgreSQL CPU per pair`, value: round(cpuPerPair.database, 3), unit: 'ms' }] : []),
+      { id: `${id}.cpu.client`, label: `${label}: load generator CPU per pair`, value: round(cpuPerPair.client, 3), unit: 'ms' },
     ];
   } finally {
     await server.stop();
   }
 }
 
-function benchDatabase(): string {
+export function benchDatabase(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   const name = 'credit_chat_bench';
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`]);
