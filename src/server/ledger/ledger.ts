@@ -467,11 +467,7 @@ export class Ledger {
    */
   async sweep(): Promise<number> {
     const now = this.now();
-    const due = await this.store.query<{ workspace_id: string }>(
-      `SELECT workspace_id FROM holds WHERE status = 'pending' AND expires_at <= $1
-       UNION SELECT workspace_id FROM grants WHERE available > 0 AND expires_at <= $1`,
-      [now],
-    );
+    const due = await this.store.query<{ workspace_id: string }>('SELECT id AS workspace_id FROM workspaces WHERE due_at <= $1', [now]);
     for (const { workspace_id } of due) {
       await this.store.query('SELECT cc_prepare($1, NULL, $2, NULL, NULL)', [workspace_id, now]);
     }

@@ -66,42 +66,49 @@ BEGIN
   IF released_to_expired THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
 END $$;
 
--- Locks the workspace, releases its due holds, expires its due grants and opens the
--- current cycle's monthly grant (idempotent by cycle). With a builder's token hash, the token
--- must still be valid for the workspace: revocation takes effect in the same statement,
--- whatever the caller has cached. Answers 200, 401 or 404.
-CREATE FUNCTION cc_prepare(p_ws text, p_token text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
-RETURNS integer LANGUAGE plpgsql AS $$
+-- Locks the workspace and brings it up to date: when its due time has come, releases its due
+-- holds, expires its due grants and computes the next due time; unless its row says the
+-- current cycle's monthly grant is open, opens it (idempotent by cycle). So a request that
+-- finds nothing due runs one statement here, not three. With a builder's token hash, the
+-- token must still be valid for the workspace: revocation takes effect in the same statement,
+-- whatever the caller has cached. Answers status_code 200, 401 or 404, and next_due.
+CREATE FUNCTION cc_prepare(p_ws text, p_token text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz,
+                           OUT status_code integer, OUT next_due timestamptz)
+LANGUAGE plpgsql AS $$
 DECLARE
   token_ok boolean;
-  holds_due boolean;
-  grants_due boolean;
-  monthly_missing boolean;
+  was_due timestamptz;
+  open_cycle timestamptz;
+  was_open timestamptz;
   h record;
   lic licenses%ROWTYPE;
   v_grant text;
   v_amount bigint;
 BEGIN
+  -- FOR UPDATE answers the row as the holder of the lock we waited for left it.
   SELECT p_token IS NULL OR EXISTS (SELECT 1 FROM builder_tokens t
-           WHERE t.token_hash = p_token AND t.workspace_id = w.id AND t.revoked_at IS NULL)
-  INTO token_ok FROM workspaces w WHERE w.id = p_ws FOR UPDATE OF w;
-  IF NOT FOUND THEN RETURN 404; END IF;
-  IF NOT token_ok THEN RETURN 401; END IF;
-  -- A new statement, so a new snapshot: it sees what the holder of the lock we waited for wrote.
-  -- (Expiring changes no grant's dates, so whether a monthly grant is active can be asked first.)
-  SELECT EXISTS (SELECT 1 FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now),
-         EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND expires_at <= p_now AND available > 0),
-         p_cycle_start <= p_now AND p_now < p_cycle_end
-           AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND pool = 'monthly'
-                           AND starts_at <= p_now AND expires_at > p_now)
-  INTO holds_due, grants_due, monthly_missing;
-  IF holds_due THEN
+           WHERE t.token_hash = p_token AND t.workspace_id = w.id AND t.revoked_at IS NULL),
+         w.due_at, w.monthly_cycle_start
+  INTO token_ok, was_due, was_open FROM workspaces w WHERE w.id = p_ws FOR UPDATE OF w;
+  IF NOT FOUND THEN status_code := 404; RETURN; END IF;
+  IF NOT token_ok THEN status_code := 401; RETURN; END IF;
+  status_code := 200;
+  next_due := was_due;
+  open_cycle := was_open;
+  IF was_due <= p_now THEN
     FOR h IN SELECT id FROM holds WHERE workspace_id = p_ws AND status = 'pending' AND expires_at <= p_now ORDER BY id LOOP
       PERFORM cc_settle_hold(p_ws, h.id, 0, 'expired', NULL, p_now);
     END LOOP;
+    PERFORM cc_expire_grants(p_ws, p_now);
+    -- What can come due: a pending hold, or a live grant with credits available or held (a
+    -- release makes held credits available again).
+    next_due := least(
+      (SELECT min(expires_at) FROM holds WHERE workspace_id = p_ws AND status = 'pending'),
+      (SELECT min(expires_at) FROM grants WHERE workspace_id = p_ws AND expires_at > p_now AND (available > 0 OR held > 0)));
   END IF;
-  IF holds_due OR grants_due THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
-  IF monthly_missing THEN
+  IF p_cycle_start <= p_now AND p_now < p_cycle_end AND p_cycle_start IS DISTINCT FROM was_open
+     AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = p_ws AND pool = 'monthly'
+                     AND starts_at <= p_now AND expires_at > p_now) THEN
     SELECT * INTO lic FROM licenses WHERE workspace_id = p_ws;
     IF FOUND THEN
       v_amount := lic.builders::bigint * lic.credits_per_builder;
@@ -109,12 +116,18 @@ BEGIN
       VALUES (cc_new_id('g'), p_ws, 'monthly', p_cycle_start, v_amount, v_amount, p_cycle_start, p_cycle_end, p_now)
       ON CONFLICT (workspace_id, cycle_start) DO NOTHING
       RETURNING id INTO v_grant;
-      IF v_grant IS NOT NULL AND v_amount > 0 THEN
-        INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at) VALUES (p_ws, v_grant, 'grant', v_amount, p_now);
+      IF v_grant IS NOT NULL THEN
+        open_cycle := p_cycle_start;
+        IF v_amount > 0 THEN
+          INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at) VALUES (p_ws, v_grant, 'grant', v_amount, p_now);
+          next_due := least(next_due, p_cycle_end);
+        END IF;
       END IF;
     END IF;
   END IF;
-  RETURN 200;
+  IF next_due IS DISTINCT FROM was_due OR open_cycle IS DISTINCT FROM was_open THEN
+    UPDATE workspaces SET due_at = next_due, monthly_cycle_start = open_cycle WHERE id = p_ws;
+  END IF;
 END $$;
 
 CREATE FUNCTION cc_balance(p_ws text, p_now timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -149,7 +162,7 @@ END $$;
 -- GET /balance: prepares the workspace, then reads its balance.
 CREATE FUNCTION cc_current_balance(p_ws text, p_token text, p_now timestamptz, p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+DECLARE v_status integer := (cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end)).status_code;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
   RETURN jsonb_build_object('status', 200, 'balance', cc_balance(p_ws, p_now));
@@ -248,15 +261,18 @@ CREATE FUNCTION cc_create_hold(p_ws text, p_token text, p_builder text, p_key te
                                p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+  v_prepared record := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
   v_hold text := cc_new_id('hold');
   v_expires timestamptz := p_now + make_interval(secs => p_ttl_seconds);
   opened record;
   v_result jsonb;
 BEGIN
-  IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
+  IF v_prepared.status_code <> 200 THEN RETURN jsonb_build_object('status', v_prepared.status_code); END IF;
   opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now);
   IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
+  IF v_prepared.next_due IS NULL OR v_expires < v_prepared.next_due THEN
+    UPDATE workspaces SET due_at = v_expires WHERE id = p_ws;
+  END IF;
   v_result := jsonb_build_object('status', 200, 'hold', jsonb_build_object('id', v_hold, 'status', 'pending',
     'operation', p_operation, 'amount', p_amount, 'fromMonthly', opened.from_monthly, 'fromAddon', opened.from_addon,
     'expiresAt', cc_iso(v_expires), 'createdAt', cc_iso(p_now)));
@@ -271,7 +287,7 @@ CREATE FUNCTION cc_pending_hold(p_ws text, p_token text, p_hold text, p_now time
                                 p_cycle_start timestamptz, p_cycle_end timestamptz,
                                 OUT refusal jsonb, OUT hold holds)
 LANGUAGE plpgsql AS $$
-DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+DECLARE v_status integer := (cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end)).status_code;
 BEGIN
   IF v_status <> 200 THEN refusal := jsonb_build_object('status', v_status); RETURN; END IF;
   SELECT * INTO hold FROM holds WHERE id = p_hold AND workspace_id = p_ws;
@@ -314,7 +330,7 @@ CREATE FUNCTION cc_debit(p_ws text, p_token text, p_builder text, p_key text, p_
                          p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+  v_status integer := (cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end)).status_code;
   v_hold text := cc_new_id('hold');
   opened record;
   v_result jsonb;
@@ -333,7 +349,7 @@ END $$;
 CREATE FUNCTION cc_record_byok(p_ws text, p_token text, p_builder text, p_operation text, p_usage jsonb, p_now timestamptz,
                                p_cycle_start timestamptz, p_cycle_end timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE v_status integer := cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end);
+DECLARE v_status integer := (cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end)).status_code;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
   RETURN jsonb_build_object('status', 200, 'receipt',
@@ -348,7 +364,7 @@ DECLARE
   existing grants%ROWTYPE;
   v_grant text := cc_new_id('g');
 BEGIN
-  IF cc_prepare(p_ws, NULL, p_now, NULL, NULL) <> 200 THEN RETURN '{"status": 404}'::jsonb; END IF;
+  IF (cc_prepare(p_ws, NULL, p_now, NULL, NULL)).status_code <> 200 THEN RETURN '{"status": 404}'::jsonb; END IF;
   SELECT * INTO existing FROM grants WHERE workspace_id = p_ws AND reference = p_reference;
   IF FOUND THEN
     IF existing.granted <> p_amount THEN RETURN jsonb_build_object('status', 422, 'code', 'idempotency_mismatch'); END IF;
@@ -361,6 +377,7 @@ BEGIN
   INSERT INTO grants (id, workspace_id, pool, reference, granted, available, starts_at, expires_at, created_at)
   VALUES (v_grant, p_ws, 'addon', p_reference, p_amount, p_amount, p_now, p_expires_at, p_now);
   INSERT INTO entries (workspace_id, grant_id, kind, amount, created_at) VALUES (p_ws, v_grant, 'grant', p_amount, p_now);
+  UPDATE workspaces SET due_at = least(due_at, p_expires_at) WHERE id = p_ws;
   RETURN jsonb_build_object('status', 200, 'grant', jsonb_build_object('id', v_grant, 'amount', p_amount,
     'reference', p_reference, 'purchasedAt', cc_iso(p_now), 'expiresAt', cc_iso(p_expires_at)));
 END $$;

@@ -19,12 +19,18 @@ export interface Migration {
 }
 
 const schema = /* sql */ `
+-- due_at: nothing of the workspace comes due before it (a pending hold's or a live grant's
+-- expiry), NULL when nothing can; monthly_cycle_start: the cycle whose monthly grant is open.
+-- Both spare each request the queries that would find out (cc_prepare).
 CREATE TABLE workspaces (
-  id          text PRIMARY KEY,
-  name        text NOT NULL,
-  time_zone   text NOT NULL,
-  created_at  timestamptz NOT NULL
+  id                   text PRIMARY KEY,
+  name                 text NOT NULL,
+  time_zone            text NOT NULL,
+  created_at           timestamptz NOT NULL,
+  due_at               timestamptz,
+  monthly_cycle_start  timestamptz
 );
+CREATE INDEX workspaces_due ON workspaces (due_at);
 
 CREATE TABLE licenses (
   workspace_id         text PRIMARY KEY REFERENCES workspaces (id),

@@ -30,6 +30,28 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('sweep' as const) }),
 );
 
+/**
+ * What a request that has just prepared the workspace (here GET /balance) must leave: no
+ * pending hold past its TTL, no grant past its expiry with credits available, the monthly
+ * grant open while there is a license, and the workspace's due time no later than anything
+ * that can come due (requests skip the look-ups until then).
+ */
+async function nothingLeftDue(h: Harness, workspaceId: string, now: Date): Promise<string[]> {
+  const [row] = await h.store.query<Record<string, boolean>>(
+    `SELECT
+       EXISTS (SELECT 1 FROM holds WHERE workspace_id = $1 AND status = 'pending' AND expires_at <= $2) AS hold_overdue,
+       EXISTS (SELECT 1 FROM grants WHERE workspace_id = $1 AND expires_at <= $2 AND available > 0) AS grant_overdue,
+       EXISTS (SELECT 1 FROM licenses WHERE workspace_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM grants WHERE workspace_id = $1 AND pool = 'monthly' AND starts_at <= $2 AND expires_at > $2) AS monthly_missing,
+       EXISTS (SELECT 1 FROM workspaces w,
+                 least((SELECT min(expires_at) FROM holds WHERE workspace_id = $1 AND status = 'pending'),
+                       (SELECT min(expires_at) FROM grants WHERE workspace_id = $1 AND expires_at > $2 AND (available > 0 OR held > 0))) AS next(at)
+               WHERE w.id = $1 AND next.at IS NOT NULL AND (w.due_at IS NULL OR w.due_at > next.at)) AS due_too_late`,
+    [workspaceId, now],
+  );
+  return Object.entries(row!).filter(([, broken]) => broken).map(([what]) => what);
+}
+
 onEachStore('ledger properties (fast-check)', (kind) => {
   let h: Harness;
   before(async () => {
@@ -92,6 +114,7 @@ onEachStore('ledger properties (fast-check)', (kind) => {
             // Compared in millicredits: adding the wire's decimal numbers in floating point would not be exact.
             assert.equal(toMillicredits(balance.total), toMillicredits(balance.monthly.available) + toMillicredits(balance.addon.available));
             assert.deepEqual(await h.audit(ws.id), [], `after ${JSON.stringify(cmd)}`);
+            assert.deepEqual(await nothingLeftDue(h, ws.id, h.clock.now()), [], `after ${JSON.stringify(cmd)}`);
             const t = await h.totals(ws.id);
             assert.equal(t.granted, t.captured + t.expired + t.held + t.available);
             assert.equal(t.captured, capturedByReceipts);
