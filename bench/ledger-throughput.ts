@@ -1,78 +1,50 @@
 // Hold + capture pairs per second over HTTP: the real server as a child process, 32
 // concurrent clients in this process, on PGlite and on PostgreSQL.
 import { execFileSync } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startServerProcess, type ServerProcess } from '../test/server/support/server-process.js';
+import { startServerProcess } from '../test/server/support/server-process.js';
+import { HttpConnection } from './http-connection.js';
 import { commandCpuMs, cpuMsBetween, processCpuMs } from './cpu.js';
 import { percentile, round, type BenchSuite, type Figure } from './figures.js';
 
 const CLIENTS = 32;
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
+const API_PATH = '/api/v1';
 
-// The load generator shares the machine's two cores with the server and the database, so it is
-// kept light: node:http on a keep-alive agent (undici's fetch cost as much CPU as the server).
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
-
-function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const target = new URL(url + path);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if ((response.statusCode ?? 500) >= 300) reject(new Error(`${method} ${path}: ${response.statusCode} ${JSON.stringify(json)}`));
-          else resolve(json);
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+/** One request on a connection of the load generator to the API at `base`; a status of 300 or more is an error. */
+async function call(connection: HttpConnection, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const answer = await connection.request(method, API_PATH + path, token, body);
+  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
-async function setUpTokens(server: ServerProcess, adminToken: string, workspaces: number): Promise<string[]> {
+async function setUpTokens(admin: HttpConnection, adminToken: string, workspaces: number): Promise<string[]> {
   const tokens: string[] = [];
   const perWorkspace = CLIENTS / workspaces;
   for (let w = 0; w < workspaces; w++) {
-    const { id } = await call(server.url, adminToken, 'POST', '/admin/workspaces', { name: `bench ${w}` });
-    await call(server.url, adminToken, 'PUT', `/admin/workspaces/${id}/license`, { builders: perWorkspace, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 });
+    const { id } = await call(admin, adminToken, 'POST', '/admin/workspaces', { name: `bench ${w}` });
+    await call(admin, adminToken, 'PUT', `/admin/workspaces/${id}/license`, { builders: perWorkspace, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 });
     for (let b = 0; b < perWorkspace; b++) {
-      tokens.push((await call(server.url, adminToken, 'POST', `/admin/workspaces/${id}/tokens`, { builder: `client-${b}` })).token);
+      tokens.push((await call(admin, adminToken, 'POST', `/admin/workspaces/${id}/tokens`, { builder: `client-${b}` })).token);
     }
   }
   return tokens;
 }
 
 /** Each client loops hold → capture until the time is up; returns pairs/s and pair latencies. */
-async function drive(url: string, tokens: string[], ms: number): Promise<{ pairs: number; latencies: number[] }> {
+async function drive(clients: { connection: HttpConnection; token: string }[], ms: number): Promise<{ pairs: number; latencies: number[] }> {
   const end = performance.now() + ms;
   const latencies: number[] = [];
   await Promise.all(
-    tokens.map(async (token) => {
+    clients.map(async ({ connection, token }) => {
       while (performance.now() < end) {
         const started = performance.now();
-        const hold = await call(url, token, 'POST', '/holds', { operation: 'sql_generation', credits: 8, idempotencyKey: randomUUID() });
-        await call(url, token, 'POST', `/holds/${hold.id}/capture`, { credits: 5.125 });
+        const hold = await call(connection, token, 'POST', '/holds', { operation: 'sql_generation', credits: 8, idempotencyKey: randomUUID() });
+        await call(connection, token, 'POST', `/holds/${hold.id}/capture`, { credits: 5.125 });
         latencies.push(performance.now() - started);
       }
     }),
@@ -84,13 +56,16 @@ export async function measure(label: string, store: string, args: string[], work
   const adminToken = `bench-${randomUUID()}`;
   // Throughput, not the per-builder rate limit, is what is measured here.
   const server = await startServerProcess(args, { CREDIT_CHAT_ADMIN_TOKEN: adminToken, DATABASE_URL: '', CREDIT_CHAT_RATE_LIMIT: '0' });
+  const origin = new URL(server.url);
+  const admin = new HttpConnection(origin);
+  const clients: { connection: HttpConnection; token: string }[] = [];
   try {
-    const tokens = await setUpTokens(server, adminToken, workspaces);
-    await drive(server.url, tokens, WARMUP_MS);
+    for (const token of await setUpTokens(admin, adminToken, workspaces)) clients.push({ connection: new HttpConnection(origin), token });
+    await drive(clients, WARMUP_MS);
     const clientBefore = process.cpuUsage();
     const serverBefore = processCpuMs(server.child.pid!);
     const databaseBefore = commandCpuMs('postgres');
-    const { pairs, latencies } = await drive(server.url, tokens, MEASURE_MS);
+    const { pairs, latencies } = await drive(clients, MEASURE_MS);
     const clientCpu = process.cpuUsage(clientBefore);
     const cpuPerPair = {
       client: (clientCpu.user + clientCpu.system) / 1000 / pairs,
@@ -110,6 +85,7 @@ export async function measure(label: string, store: string, args: string[], work
       { id: `${id}.cpu.client`, label: `${label}: load generator CPU per pair`, value: round(cpuPerPair.client, 3), unit: 'ms' },
     ];
   } finally {
+    for (const { connection } of [...clients, { connection: admin }]) connection.close();
     await server.stop();
   }
 }

@@ -74,7 +74,6 @@ CREATE TABLE grants (
 -- balance column, so those updates stay HOT (in-page) instead of bloating the indexes;
 -- fillfactor leaves the page room for them.
 CREATE INDEX grants_by_workspace_expiry ON grants (workspace_id, expires_at);
-CREATE INDEX grants_by_expiry ON grants (expires_at);
 
 CREATE TABLE holds (
   id            text PRIMARY KEY,
@@ -94,7 +93,6 @@ CREATE TABLE holds (
   CONSTRAINT holds_capture_within CHECK (captured <= amount)
 );
 CREATE INDEX holds_pending_by_workspace ON holds (workspace_id, expires_at) WHERE status = 'pending';
-CREATE INDEX holds_pending_by_expiry ON holds (expires_at) WHERE status = 'pending';
 
 -- A hold's parts are its 'hold' entries: which grants it reserved from, how much, in order.
 CREATE TABLE entries (
