@@ -42,6 +42,9 @@ DECLARE
   part record;
   remaining bigint := p_capture;
   take bigint;
+  grant_ids text[] := '{}';
+  takes bigint[] := '{}';
+  releases bigint[] := '{}';
   released_to_expired boolean := false;
 BEGIN
   from_monthly := 0;
@@ -55,12 +58,18 @@ BEGIN
                       captured = captured + take,
                       available = available + (part.amount - take)
     WHERE id = part.grant_id;
-    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
-    SELECT p_ws, part.grant_id, p_hold, m.kind, m.amount, p_now
-    FROM (VALUES ('capture', take), ('release', part.amount - take)) AS m (kind, amount) WHERE m.amount > 0;
+    grant_ids := grant_ids || part.grant_id;
+    takes := takes || take;
+    releases := releases || (part.amount - take);
     IF part.pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
     released_to_expired := released_to_expired OR (part.amount > take AND part.grant_expired);
   END LOOP;
+  WITH written AS (
+    INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
+    SELECT p_ws, p.grant_id, p_hold, m.kind, m.amount, p_now
+    FROM unnest(grant_ids, takes, releases) WITH ORDINALITY AS p (grant_id, take, release, n)
+    CROSS JOIN LATERAL (VALUES (1, 'capture', p.take), (2, 'release', p.release)) AS m (k, kind, amount)
+    WHERE m.amount > 0 ORDER BY p.n, m.k)
   UPDATE holds SET status = p_status, captured = p_capture, receipt_id = p_receipt, settled_at = p_now WHERE id = p_hold;
   -- A part released back to a grant that expired meanwhile expires at once.
   IF released_to_expired THEN PERFORM cc_expire_grants(p_ws, p_now); END IF;
@@ -168,17 +177,20 @@ BEGIN
   RETURN jsonb_build_object('status', 200, 'balance', cc_balance(p_ws, p_now));
 END $$;
 
--- The first half of a hold and of a debit, after cc_prepare. Answers the stored result of a
--- replayed key (or 422 for other parameters), or a 402 that it remembers under the key, or
--- NULL: then hold p_hold exists and has reserved p_amount from the active grants, monthly
--- first, then add-on by expiry then creation, and from_monthly/from_addon say how.
+-- The first half of a hold and of a debit, after cc_prepare. Answers in \`refusal\` the stored
+-- result of a replayed key (or 422 for other parameters), or a 402 that it remembers under the
+-- key; or else hold p_hold exists and has reserved p_amount from the active grants, monthly
+-- first, then add-on by expiry then creation, from_monthly/from_addon say how, and \`opened\`
+-- is the answer of POST /holds, remembered under the key when p_remember (a debit remembers
+-- its receipt instead, once it has one).
 CREATE FUNCTION cc_open_hold(p_ws text, p_builder text, p_key text, p_hash text, p_hold text, p_operation text,
-                             p_amount bigint, p_expires_at timestamptz, p_now timestamptz,
-                             OUT answer jsonb, OUT from_monthly bigint, OUT from_addon bigint)
+                             p_amount bigint, p_expires_at timestamptz, p_now timestamptz, p_remember boolean,
+                             OUT refusal jsonb, OUT opened jsonb, OUT from_monthly bigint, OUT from_addon bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   active grants[];
   avail bigint;
+  grant_ids text[] := '{}';
   takes bigint[] := '{}';
   remaining bigint := p_amount;
   take bigint;
@@ -189,15 +201,15 @@ BEGIN
                       ELSE jsonb_build_object('status', 422, 'code', 'idempotency_mismatch') END
           FROM idempotency_keys WHERE workspace_id = p_ws AND builder = p_builder AND key = p_key),
          a.grants, a.total
-  INTO answer, active, avail
+  INTO refusal, active, avail
   FROM (SELECT array_agg(g ORDER BY (g.pool = 'addon'), g.expires_at, g.created_at, g.id) AS grants,
                coalesce(sum(g.available), 0)::bigint AS total
         FROM grants g WHERE g.workspace_id = p_ws AND g.starts_at <= p_now AND g.expires_at > p_now AND g.available > 0) a;
-  IF answer IS NOT NULL THEN RETURN; END IF;
+  IF refusal IS NOT NULL THEN RETURN; END IF;
   IF avail < p_amount THEN
-    answer := jsonb_build_object('status', 402, 'code', 'insufficient_credits', 'needed', p_amount, 'available', avail);
+    refusal := jsonb_build_object('status', 402, 'code', 'insufficient_credits', 'needed', p_amount, 'available', avail);
     INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
-    VALUES (p_ws, p_builder, p_key, p_hash, answer, p_now);
+    VALUES (p_ws, p_builder, p_key, p_hash, refusal, p_now);
     RETURN;
   END IF;
   -- The workspace row is locked, so the balances read above are still the grants' own.
@@ -205,6 +217,7 @@ BEGIN
     EXIT WHEN remaining = 0;
     take := least(active[i].available, remaining);
     remaining := remaining - take;
+    grant_ids[i] := active[i].id;
     takes[i] := take;
     UPDATE grants SET available = available - take, held = held + take WHERE id = active[i].id;
     IF active[i].pool = 'monthly' THEN from_monthly := from_monthly + take; ELSE from_addon := from_addon + take; END IF;
@@ -212,12 +225,21 @@ BEGIN
   IF remaining > 0 THEN
     RAISE EXCEPTION 'credit-chat: reserve short by %', remaining USING ERRCODE = 'P0001';
   END IF;
-  INSERT INTO holds (id, workspace_id, builder, operation, status, amount, from_monthly, from_addon, expires_at, created_at)
-  VALUES (p_hold, p_ws, p_builder, p_operation, 'pending', p_amount, from_monthly, from_addon, p_expires_at, p_now);
-  FOR i IN 1 .. array_length(takes, 1) LOOP
+  IF p_remember THEN
+    opened := jsonb_build_object('status', 200, 'hold', jsonb_build_object('id', p_hold, 'status', 'pending',
+      'operation', p_operation, 'amount', p_amount, 'fromMonthly', from_monthly, 'fromAddon', from_addon,
+      'expiresAt', cc_iso(p_expires_at), 'createdAt', cc_iso(p_now)));
+  END IF;
+  -- One statement: the foreign keys of the entries are checked at its end, when the hold is there.
+  WITH hold AS (
+    INSERT INTO holds (id, workspace_id, builder, operation, status, amount, from_monthly, from_addon, expires_at, created_at)
+    VALUES (p_hold, p_ws, p_builder, p_operation, 'pending', p_amount, from_monthly, from_addon, p_expires_at, p_now)),
+  parts AS (
     INSERT INTO entries (workspace_id, grant_id, hold_id, kind, amount, created_at)
-    VALUES (p_ws, active[i].id, p_hold, 'hold', takes[i], p_now);
-  END LOOP;
+    SELECT p_ws, p.grant_id, p_hold, 'hold', p.take, p_now
+    FROM unnest(grant_ids, takes) WITH ORDINALITY AS p (grant_id, take, n) ORDER BY p.n)
+  INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
+  SELECT p_ws, p_builder, p_key, p_hash, opened, p_now WHERE p_remember;
 END $$;
 
 -- Writes the receipt of a settled operation and answers it; p_usage carries provider, model,
@@ -265,20 +287,14 @@ DECLARE
   v_hold text := cc_new_id('hold');
   v_expires timestamptz := p_now + make_interval(secs => p_ttl_seconds);
   opened record;
-  v_result jsonb;
 BEGIN
   IF v_prepared.status_code <> 200 THEN RETURN jsonb_build_object('status', v_prepared.status_code); END IF;
-  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now);
-  IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
+  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, v_expires, p_now, true);
+  IF opened.refusal IS NOT NULL THEN RETURN opened.refusal; END IF;
   IF v_prepared.next_due IS NULL OR v_expires < v_prepared.next_due THEN
     UPDATE workspaces SET due_at = v_expires WHERE id = p_ws;
   END IF;
-  v_result := jsonb_build_object('status', 200, 'hold', jsonb_build_object('id', v_hold, 'status', 'pending',
-    'operation', p_operation, 'amount', p_amount, 'fromMonthly', opened.from_monthly, 'fromAddon', opened.from_addon,
-    'expiresAt', cc_iso(v_expires), 'createdAt', cc_iso(p_now)));
-  INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
-  VALUES (p_ws, p_builder, p_key, p_hash, v_result, p_now);
-  RETURN v_result;
+  RETURN opened.opened;
 END $$;
 
 -- The pending hold a capture or void acts on, after cc_prepare; or why there is none:
@@ -336,8 +352,8 @@ DECLARE
   v_result jsonb;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
-  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, p_now, p_now);
-  IF opened.answer IS NOT NULL THEN RETURN opened.answer; END IF;
+  opened := cc_open_hold(p_ws, p_builder, p_key, p_hash, v_hold, p_operation, p_amount, p_now, p_now, false);
+  IF opened.refusal IS NOT NULL THEN RETURN opened.refusal; END IF;
   v_result := jsonb_build_object('status', 200, 'receipt',
     cc_capture_hold(p_ws, v_hold, p_builder, p_operation, p_amount, p_description, p_usage, p_now));
   INSERT INTO idempotency_keys (workspace_id, builder, key, request_hash, result, created_at)
