@@ -23,7 +23,8 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin issue-token --workspace ID --builder NAME
       (admin commands take --data-dir or --database-url too, and print JSON)
 
-Environment: DATABASE_URL (PostgreSQL; else PGlite in CREDIT_CHAT_DATA_DIR, default .data),
+Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite
+in CREDIT_CHAT_DATA_DIR, default .data),
 CREDIT_CHAT_ADMIN_TOKEN (enables /api/v1/admin), PORT; AI_PROVIDER (default demo), AI_BASE_URL,
 AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and --prices flags;
 CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
@@ -47,7 +48,7 @@ const storeOptions = {
 function storeConfig(values: { 'data-dir'?: string; 'database-url'?: string }) {
   const env = configFromEnv();
   const databaseUrl = values['database-url'] ?? (values['data-dir'] ? undefined : env.databaseUrl);
-  return { databaseUrl, dataDir: values['data-dir'] ?? env.dataDir };
+  return { databaseUrl, dataDir: values['data-dir'] ?? env.dataDir, databasePoolSize: env.databasePoolSize };
 }
 
 function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {

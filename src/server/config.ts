@@ -4,6 +4,7 @@ import { originsFromEnv } from './http/security.js';
 
 export interface EnvConfig {
   databaseUrl?: string;
+  databasePoolSize: number;
   dataDir: string;
   adminToken?: string;
   port: number;
@@ -19,9 +20,15 @@ function count(value: string | undefined, fallback: number, name: string): numbe
   return n;
 }
 
+function atLeastOne(n: number, name: string): number {
+  if (n < 1) throw new Error(`${name} must be 1 or more`);
+  return n;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: atLeastOne(count(env.CREDIT_CHAT_DB_POOL_SIZE, 8, 'CREDIT_CHAT_DB_POOL_SIZE'), 'CREDIT_CHAT_DB_POOL_SIZE'),
     dataDir: env.CREDIT_CHAT_DATA_DIR || '.data',
     adminToken: env.CREDIT_CHAT_ADMIN_TOKEN || undefined,
     port: Number(env.PORT || 8787),

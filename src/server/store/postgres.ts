@@ -30,8 +30,13 @@ function unavailable(err: unknown): never {
 /** A lock number that says "credit-chat migrations" to pg_advisory_xact_lock. */
 const MIGRATION_LOCK = 0x63_63_6d_67;
 
-/** PostgreSQL through a `pg` pool: many server processes can share one database. */
-export async function openPostgresStore(connectionString: string, poolSize = 16): Promise<Store> {
+/**
+ * PostgreSQL through a `pg` pool: many server processes can share one database. A few
+ * connections per database core serve best: a ledger call is CPU in the database and a wait
+ * for the WAL flush, and more backends than that only queue for the cores and the row locks
+ * (measured on two cores: 8 connections gave more pairs/s and a lower p99 than 16 or 24).
+ */
+export async function openPostgresStore(connectionString: string, poolSize = 8): Promise<Store> {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
