@@ -139,9 +139,10 @@ BEGIN
   END IF;
 END $$;
 
-CREATE FUNCTION cc_balance(p_ws text, p_now timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN (SELECT jsonb_build_object(
+-- The balance as a one-row table: a STABLE SQL function used in FROM is inlined into the
+-- statement that uses it, so a receipt reads the balance in the statement that writes it.
+CREATE FUNCTION cc_balance_now(p_ws text, p_now timestamptz) RETURNS TABLE (balance jsonb) LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
     'monthlyAllocated', coalesce(sum(granted) FILTER (WHERE pool = 'monthly' AND active), 0),
     'monthlyAvailable', coalesce(sum(available) FILTER (WHERE pool = 'monthly' AND active), 0),
     'monthlyRenewsAt', cc_iso(max(expires_at) FILTER (WHERE pool = 'monthly' AND active)),
@@ -149,8 +150,8 @@ BEGIN
     'addonExpiresAt', cc_iso(max(expires_at) FILTER (WHERE pool = 'addon' AND active AND (available > 0 OR held > 0))),
     'held', coalesce(sum(held), 0),
     'asOf', cc_iso(p_now))
-  FROM (SELECT *, starts_at <= p_now AND expires_at > p_now AS active FROM grants WHERE workspace_id = p_ws) g);
-END $$;
+  FROM (SELECT *, starts_at <= p_now AND expires_at > p_now AS active FROM grants WHERE workspace_id = p_ws) g
+$$;
 
 CREATE FUNCTION cc_hold_json(p_hold text) RETURNS jsonb LANGUAGE plpgsql AS $$
 BEGIN
@@ -174,7 +175,7 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE v_status integer := (cc_prepare(p_ws, p_token, p_now, p_cycle_start, p_cycle_end)).status_code;
 BEGIN
   IF v_status <> 200 THEN RETURN jsonb_build_object('status', v_status); END IF;
-  RETURN jsonb_build_object('status', 200, 'balance', cc_balance(p_ws, p_now));
+  RETURN jsonb_build_object('status', 200, 'balance', (SELECT balance FROM cc_balance_now(p_ws, p_now)));
 END $$;
 
 -- The first half of a hold and of a debit, after cc_prepare. Answers in \`refusal\` the stored
@@ -248,14 +249,16 @@ CREATE FUNCTION cc_write_receipt(p_receipt text, p_ws text, p_hold text, p_build
                                  p_from_addon bigint, p_byok boolean, p_description text, p_usage jsonb, p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_balance jsonb := cc_balance(p_ws, p_now);
+  v_balance jsonb;
 BEGIN
   INSERT INTO receipts (id, workspace_id, builder, hold_id, operation, credits, from_monthly, from_addon, byok, description,
                         provider, model, input_tokens, output_tokens, estimate_expected, estimate_max, balance, created_at)
-  VALUES (p_receipt, p_ws, p_builder, p_hold, p_operation, p_from_monthly + p_from_addon, p_from_monthly, p_from_addon,
-          p_byok, p_description, p_usage->>'provider', p_usage->>'model', (p_usage->>'inputTokens')::integer,
-          (p_usage->>'outputTokens')::integer, (p_usage->>'estimateExpected')::bigint, (p_usage->>'estimateMax')::bigint,
-          v_balance, p_now);
+  SELECT p_receipt, p_ws, p_builder, p_hold, p_operation, p_from_monthly + p_from_addon, p_from_monthly, p_from_addon,
+         p_byok, p_description, p_usage->>'provider', p_usage->>'model', (p_usage->>'inputTokens')::integer,
+         (p_usage->>'outputTokens')::integer, (p_usage->>'estimateExpected')::bigint, (p_usage->>'estimateMax')::bigint,
+         b.balance, p_now
+  FROM cc_balance_now(p_ws, p_now) b
+  RETURNING balance INTO v_balance;
   RETURN jsonb_build_object('id', p_receipt, 'operation', p_operation, 'credits', p_from_monthly + p_from_addon,
     'fromMonthly', p_from_monthly, 'fromAddon', p_from_addon, 'balance', v_balance, 'createdAt', cc_iso(p_now),
     'holdId', p_hold, 'byok', p_byok, 'provider', p_usage->>'provider', 'model', p_usage->>'model',
