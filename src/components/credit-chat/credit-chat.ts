@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { onlineManager, type MutationObserverOptions, type QueryClient } from '@tanstack/query-core';
-import { CreditApiError, isAbortError, type ChatOutcome, type CreditApiClient } from '../../client/api-client.js';
+import type { ChatOutcome, CreditApiClient, CreditApiError } from '../../client/api-client.js';
 import { MutationController, QueryController } from '../../client/controllers.js';
 import {
   balanceQueryOptions,
@@ -11,14 +11,11 @@ import {
   estimateQuery,
   estimateQueryOptions,
   operationsQueryOptions,
-  receiptOfFailure,
   type ChatVariables,
 } from '../../client/query.js';
 import { OPERATION_TYPES } from '../../contract/operations.js';
 import type {
   Balance,
-  ChatEvent,
-  ChatRequest,
   Estimate,
   EstimateRequest,
   Message,
@@ -28,23 +25,18 @@ import type {
 } from '../../contract/index.js';
 import { CreditBeforeSendEvent } from '../../events/credit-before-send.js';
 import { CreditBuyEvent } from '../../events/credit-buy.js';
-import { CreditDebitedEvent } from '../../events/credit-debited.js';
 import { CreditErrorEvent } from '../../events/credit-error.js';
 import { CreditInsertEvent } from '../../events/credit-insert.js';
-import { CreditInsufficientEvent } from '../../events/credit-insufficient.js';
 import { MarkdownStream, codeOfBlock } from '../markdown/markdown-stream.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
-import { entryFromMessage, localId, messageFromEntry, newIdempotencyKey, type AnswerFailure, type ChatEntry } from './chat-entry.js';
+import { entryFromMessage, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
+import { ChatSession } from './chat-session.js';
 import { creditChatStyles } from './credit-chat.styles.js';
 
 /** Messages shown at first, and added by each "Show earlier messages". */
 const WINDOW_PAGE = 40;
 const ESTIMATE_DEBOUNCE_MS = 300;
-/** Seconds to wait after a 429 that did not say how long. */
-const DEFAULT_RETRY_AFTER = 10;
-
-type ChatNotice = { kind: 'insufficient'; needed: number; available: number };
 
 /**
  * @tag credit-chat
@@ -102,15 +94,11 @@ export class CreditChat extends CreditElement {
   /** The workspace may use its own provider key: offer "Use your own key" when credits run out. */
   @property({ attribute: 'byok-available', type: Boolean, reflect: true }) byokAvailable = false;
 
-  @state() private entries: ChatEntry[] = [];
   @state() private draft = '';
   /** The draft as the estimate sees it: follows the draft after a pause in typing. */
   @state() private estimatePrompt = '';
   @state() private windowSize = WINDOW_PAGE;
-  @state() private notice: ChatNotice | null = null;
   @state() private online = onlineManager.isOnline();
-  @state() private retryInSeconds = 0;
-  @state() private streaming = false;
 
   @query('.messages') private messagesElement?: HTMLElement;
   @query('textarea') private promptElement?: HTMLTextAreaElement;
@@ -136,10 +124,13 @@ export class CreditChat extends CreditElement {
   private chatOptionsCache:
     | { client: CreditApiClient; queryClient: QueryClient; options: MutationObserverOptions<ChatOutcome, unknown, ChatVariables> }
     | undefined;
+  private readonly session = new ChatSession(this, this.chat, {
+    labels: () => this.text,
+    available: () => this.balanceQuery.data?.total ?? 0,
+    onGrow: () => this.scheduleScrollToEnd(),
+  });
 
-  private abortController: AbortController | undefined;
   private estimateTimer: ReturnType<typeof setTimeout> | undefined;
-  private countdownTimer: ReturnType<typeof setInterval> | undefined;
   private stopWatchingOnline: (() => void) | undefined;
   private reportedLoadError: unknown;
   private pinnedToEnd = true;
@@ -148,7 +139,7 @@ export class CreditChat extends CreditElement {
   constructor() {
     super();
     this.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.streaming) {
+      if (event.key === 'Escape' && this.session.streaming) {
         event.preventDefault();
         this.stop();
       }
@@ -160,13 +151,13 @@ export class CreditChat extends CreditElement {
    * (only the latest messages are rendered, with "Show earlier messages" for the rest).
    */
   get messages(): Message[] {
-    return this.entries.map(messageFromEntry);
+    return this.session.entries.map(messageFromEntry);
   }
 
   set messages(messages: Message[]) {
-    this.entries = messages.map(entryFromMessage);
     this.windowSize = WINDOW_PAGE;
     this.pinnedToEnd = true;
+    this.session.show(messages.map(entryFromMessage));
   }
 
   override connectedCallback(): void {
@@ -180,22 +171,18 @@ export class CreditChat extends CreditElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopWatchingOnline?.();
-    this.abortController?.abort();
     clearTimeout(this.estimateTimer);
-    clearInterval(this.countdownTimer);
-    this.retryInSeconds = 0;
     cancelAnimationFrame(this.scrollFrame);
     this.scrollFrame = 0;
   }
 
   /** Stops the answer that is streaming; what arrived stays, the server settles what was produced. */
   stop(): void {
-    this.abortController?.abort();
+    this.session.stop();
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (changed.has('entries')) this.scheduleScrollToEnd();
     const loadError = this.operationsQuery.result.error;
     if (loadError && loadError !== this.reportedLoadError) {
       this.reportedLoadError = loadError;
@@ -245,15 +232,16 @@ export class CreditChat extends CreditElement {
 
   private renderMessages() {
     const s = this.text;
-    const hidden = Math.max(0, this.entries.length - this.windowSize);
-    const shown = hidden ? this.entries.slice(hidden) : this.entries;
+    const { entries } = this.session;
+    const hidden = Math.max(0, entries.length - this.windowSize);
+    const shown = hidden ? entries.slice(hidden) : entries;
     return html`<div
       class="messages"
       part="messages"
       role="log"
       tabindex="0"
       aria-label=${s.conversationLabel}
-      aria-busy=${this.streaming ? 'true' : 'false'}
+      aria-busy=${this.session.streaming ? 'true' : 'false'}
       @click=${this.onMessagesClick}
       @scroll=${this.onMessagesScroll}
     >
@@ -352,10 +340,10 @@ export class CreditChat extends CreditElement {
   private renderNotice() {
     const s = this.text;
     if (!this.online) return html`<p class="notice" role="status">${s.offline}</p>`;
-    if (this.retryInSeconds > 0) {
-      return html`<p class="notice">${s.rateLimited(this.format.integer(this.retryInSeconds))}</p>`;
+    const { notice, retryInSeconds } = this.session;
+    if (retryInSeconds > 0) {
+      return html`<p class="notice">${s.rateLimited(this.format.integer(retryInSeconds))}</p>`;
     }
-    const notice = this.notice;
     if (!notice) return nothing;
     return html`<div class="notice insufficient" role="alert">
       <p>${s.insufficient(this.format.credits(notice.needed), this.format.credits(notice.available))}</p>
@@ -364,7 +352,7 @@ export class CreditChat extends CreditElement {
         ${this.byokAvailable
           ? html`<button type="button" class="secondary-button" @click=${() => this.requestCredits('own-key')}>${s.useOwnKey}</button>`
           : nothing}
-        <button type="button" class="secondary-button" @click=${() => (this.notice = null)}>${s.dismiss}</button>
+        <button type="button" class="secondary-button" @click=${() => this.session.dismissNotice()}>${s.dismiss}</button>
       </div>
     </div>`;
   }
@@ -401,7 +389,7 @@ export class CreditChat extends CreditElement {
         @keydown=${this.onPromptKeyDown}
       ></textarea>
       <div class="composer-actions">
-        ${this.streaming
+        ${this.session.streaming
           ? html`<button type="button" class="secondary-button" part="stop-button" @click=${this.stop}>${s.stop}</button>`
           : html`<button type="submit" class="primary-button" part="send-button" ?disabled=${!this.canSend || !this.draft.trim()}>
               ${s.send}
@@ -437,7 +425,7 @@ export class CreditChat extends CreditElement {
   // ---- state derived for rendering
 
   private get canSend(): boolean {
-    return !this.streaming && this.online && this.retryInSeconds === 0 && !!this.operationsQuery.data;
+    return !this.session.streaming && this.online && this.session.retryInSeconds === 0 && !!this.operationsQuery.data;
   }
 
   private estimateRequest(operation: OperationType, prompt: string): EstimateRequest {
@@ -520,7 +508,7 @@ export class CreditChat extends CreditElement {
     this.windowSize += WINDOW_PAGE;
     await this.updateComplete;
     messages.scrollTop = messages.scrollHeight - fromEnd;
-    if (this.entries.length <= this.windowSize) messages.focus();
+    if (this.session.entries.length <= this.windowSize) messages.focus();
   }
 
   private onMessagesClick(event: Event) {
@@ -558,106 +546,18 @@ export class CreditChat extends CreditElement {
     });
   }
 
-  // ---- sending and streaming
+  // ---- sending
 
   private async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null) {
     if (!this.canSend) return;
     const beforeSend = new CreditBeforeSendEvent({ operation, prompt, conversationId: this.conversationId });
     this.dispatchEvent(beforeSend);
     if (beforeSend.defaultPrevented) return;
-
-    const now = new Date().toISOString();
-    let entries = retryOf ? this.entries.filter((entry) => entry !== retryOf) : this.entries;
     if (!retryOf) {
-      entries = [...entries, { id: localId(), role: 'user', operation, content: prompt, status: 'complete', receipt: null, createdAt: now }];
       this.draft = '';
       this.estimatePrompt = '';
     }
-    const answer: ChatEntry = {
-      id: localId(),
-      role: 'assistant',
-      operation,
-      content: '',
-      status: 'streaming',
-      receipt: null,
-      createdAt: now,
-      prompt,
-      view: new MarkdownStream(this.text),
-    };
-    this.entries = [...entries, answer];
-    this.notice = null;
-    this.streaming = true;
     this.pinnedToEnd = true;
-
-    const abort = new AbortController();
-    this.abortController = abort;
-    // A new request, so a new idempotency key; query-core's network retries reuse it.
-    const request: ChatRequest = { operation, prompt, idempotencyKey: newIdempotencyKey() };
-    if (this.conversationId) request.conversationId = this.conversationId;
-    try {
-      const outcome = await this.chat.mutate({ request, signal: abort.signal, onEvent: (event) => this.onChatEvent(answer, event) });
-      answer.status = 'complete';
-      answer.receipt = outcome.receipt;
-      this.dispatchEvent(new CreditDebitedEvent({ receipt: outcome.receipt }));
-    } catch (error) {
-      this.onChatFailure(answer, error);
-    } finally {
-      answer.view!.end();
-      this.abortController = undefined;
-      this.streaming = false;
-      this.entries = [...this.entries];
-    }
-  }
-
-  private onChatEvent(answer: ChatEntry, event: ChatEvent) {
-    switch (event.event) {
-      case 'reserved':
-        answer.id = event.data.messageId;
-        answer.estimate = event.data.estimate;
-        this.conversationId = event.data.conversationId;
-        this.requestUpdate();
-        break;
-      case 'delta': {
-        const first = answer.content === '';
-        answer.content += event.data.text;
-        answer.view!.write(event.data.text);
-        if (first) this.requestUpdate();
-        this.scheduleScrollToEnd();
-        break;
-      }
-    }
-  }
-
-  private onChatFailure(answer: ChatEntry, error: unknown) {
-    if (isAbortError(error)) {
-      answer.status = 'stopped';
-      return;
-    }
-    const apiError = error instanceof CreditApiError ? error : new CreditApiError(0, 'internal', String(error));
-    const { code, status, message, details } = apiError;
-    answer.status = 'failed';
-    answer.failure = { code, message, charged: typeof details.charged === 'number' ? details.charged : 0 };
-    const receipt = receiptOfFailure(apiError);
-    if (receipt) {
-      answer.receipt = receipt;
-      this.dispatchEvent(new CreditDebitedEvent({ receipt }));
-    }
-    if (code === 'insufficient_credits') {
-      const needed = typeof details.needed === 'number' ? details.needed : (answer.estimate?.max ?? 0);
-      const available = typeof details.available === 'number' ? details.available : (this.balanceQuery.data?.total ?? 0);
-      this.notice = { kind: 'insufficient', needed, available };
-      this.dispatchEvent(new CreditInsufficientEvent({ needed, available }));
-    }
-    if (status === 429) this.startCountdown(apiError.retryAfter ?? DEFAULT_RETRY_AFTER);
-    this.dispatchEvent(new CreditErrorEvent({ code, status, message }));
-  }
-
-  private startCountdown(seconds: number) {
-    clearInterval(this.countdownTimer);
-    this.retryInSeconds = Math.max(1, Math.ceil(seconds));
-    this.countdownTimer = setInterval(() => {
-      this.retryInSeconds = Math.max(0, this.retryInSeconds - 1);
-      if (this.retryInSeconds === 0) clearInterval(this.countdownTimer);
-    }, 1000);
+    await this.session.send(prompt, operation, retryOf);
   }
 }
