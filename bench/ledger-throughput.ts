@@ -1,6 +1,5 @@
 // Hold + capture pairs per second over HTTP: the real server as a child process, 32
 // concurrent clients in this process, on PGlite and on PostgreSQL.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { startServerProcess } from '../test/server/support/server-process.js';
 import { HttpConnection } from './http-connection.js';
 import { commandCpuMs, cpuMsBetween, processCpuMs } from './cpu.js';
 import { percentile, round, type BenchSuite, type Figure } from './figures.js';
+import { benchDatabase } from './database.js';
 
 const CLIENTS = 32;
 const WARMUP_MS = 2_000;
@@ -129,12 +129,6 @@ export async function measure(label: string, store: string, args: string[], work
   }
 }
 
-export function benchDatabase(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const name = 'credit_chat_bench';
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`]);
-  return `postgres://postgres@127.0.0.1:5432/${name}`;
-}
 
 export const ledgerSuite: BenchSuite = {
   name: 'ledger',
@@ -146,7 +140,7 @@ export const ledgerSuite: BenchSuite = {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-    const databaseUrl = benchDatabase();
+    const databaseUrl = benchDatabase('credit_chat_bench');
     figures.push(...(await measure(`PostgreSQL, ${CLIENTS} clients, a workspace each`, 'postgres', ['--database-url', databaseUrl], CLIENTS)));
     // The worst case: every client draws on one pool, so every change waits for the same lock.
     figures.push(...(await measure(`PostgreSQL, ${CLIENTS} clients on one workspace`, 'postgres', ['--database-url', databaseUrl], 1)));

@@ -4,7 +4,6 @@
 // this machine, the upstream answering at once, so the difference is the server's own work:
 // the extra HTTP hop, auth, the idempotency claim, context and estimate, the hold and the
 // conversation rows, before the provider is called.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { startFakeOpenAI } from '../test/support/fake-openai.js';
 import type { FakeUpstream } from '../test/support/fake-upstream.js';
 import { startServerProcess, type ServerProcess } from '../test/server/support/server-process.js';
 import { percentile, round, type BenchSuite, type Figure } from './figures.js';
+import { benchDatabase } from './database.js';
 
 const RUNS = 100;
 const WARMUP = 10;
@@ -113,12 +113,6 @@ function figures(store: string, label: string, s: Samples): Figure[] {
   ];
 }
 
-function benchDatabase(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const name = 'credit_chat_bench_metering';
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`]);
-  return `postgres://postgres@127.0.0.1:5432/${name}`;
-}
 
 export const meteringSuite: BenchSuite = {
   name: 'metering',
@@ -128,7 +122,7 @@ export const meteringSuite: BenchSuite = {
     try {
       const out: Figure[] = [];
       out.push(...figures('pglite', 'PGlite', await sample(fake, 'PGlite', ['--data-dir', dataDir])));
-      out.push(...figures('postgres', 'PostgreSQL', await sample(fake, 'PostgreSQL', ['--database-url', benchDatabase()])));
+      out.push(...figures('postgres', 'PostgreSQL', await sample(fake, 'PostgreSQL', ['--database-url', benchDatabase('credit_chat_bench_metering')])));
       return out;
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

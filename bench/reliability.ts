@@ -1,7 +1,6 @@
 // The longer reliability run: crash and database faults with more operations than npm test
 // drives, and at least 5,000 fuzzed requests, reporting what was injected and what broke.
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { crashRun, type CrashRunOptions, type CrashRunReport } from '../test/server/support/crash-run.js';
 import { fuzzApi } from '../test/server/support/fuzz.js';
 import { Harness } from '../test/server/support/harness.js';
@@ -10,16 +9,11 @@ import type { StoreKind } from '../test/server/support/stores.js';
 import { openPgliteStore } from '../src/server/store/pglite.js';
 import { openPostgresStore } from '../src/server/store/postgres.js';
 import type { BenchSuite, Figure } from './figures.js';
+import { benchDatabase } from './database.js';
 
 const OPERATIONS = 600;
 const FUZZ_CASES = 5000;
 
-function benchDatabase(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const name = 'credit_chat_bench_faults';
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`]);
-  return `postgres://postgres@127.0.0.1:5432/${name}`;
-}
 
 function crashFigures(id: string, label: string, report: CrashRunReport): Figure[] {
   return [
@@ -35,7 +29,7 @@ export const reliabilitySuite: BenchSuite = {
   name: 'reliability',
   async run() {
     const figures: Figure[] = [];
-    const databaseUrl = benchDatabase();
+    const databaseUrl = benchDatabase('credit_chat_bench_faults');
     const runs: [string, string, CrashRunOptions][] = [
       ['faults.crash.pglite', 'SIGKILL of the server, PGlite', { store: 'pglite', operations: OPERATIONS, clients: 8, faults: 12, seed: 1 }],
       ['faults.crash.postgres', 'SIGKILL of the server, PostgreSQL', { store: 'postgres', databaseUrl, operations: OPERATIONS, clients: 8, faults: 16, seed: 2 }],
