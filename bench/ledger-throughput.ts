@@ -16,7 +16,7 @@ const MEASURE_MS = 10_000;
 const ROUNDS = 3;
 const API_PATH = '/api/v1';
 
-/** One request on a connection of the load generator to the API at `base`; a status of 300 or more is an error. */
+/** One request of the load generator to the API under /api/v1; a status of 300 or more is an error. */
 async function call(connection: HttpConnection, token: string, method: string, path: string, body?: unknown): Promise<any> {
   const answer = await connection.request(method, API_PATH + path, token, body);
   if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -81,8 +81,6 @@ async function measureRound(clients: { connection: HttpConnection; token: string
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 /**
  * The real server as a child process and 32 clients; after a warm-up, ROUNDS rounds of
  * MEASURE_MS. Each figure is the median of the rounds (the machine's two cores are shared
@@ -101,7 +99,7 @@ export async function measure(label: string, store: string, args: string[], work
     await measureRound(clients, server.child.pid!, WARMUP_MS);
     const rounds: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) rounds.push(await measureRound(clients, server.child.pid!, MEASURE_MS));
-    const of = (pick: (round: Round) => number, digits: number) => round(median(rounds.map(pick)), digits);
+    const of = (pick: (round: Round) => number, digits: number) => round(percentile(rounds.map(pick).sort((a, b) => a - b), 50), digits);
     const id = `ledger.${store}.${workspaces === 1 ? 'one-workspace' : 'workspaces'}`;
     const bar = (value: number, op: '>=' | '<=') => (workspaces === 1 ? undefined : { op, value });
     return [

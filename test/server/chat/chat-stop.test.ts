@@ -5,7 +5,8 @@ import { countTextTokens } from '../../../src/server/ai/tokens.js';
 import { millicreditsForUsage } from '../../../src/server/ai/pricing.js';
 import { SseParser } from '../../../src/server/ai/sse.js';
 import { onEachStore } from '../support/stores.js';
-import { assertBooksClean, balanceOf, chatKey, holdStatuses, listen, postChat, TEST_PRICES, until, useFakeUpstream, WIRE_FORMATS } from './support.js';
+import { assertBooksClean, balanceOf, chatKey, holdStatuses, postChat, TEST_PRICES, until, useFakeUpstream, WIRE_FORMATS } from './support.js';
+import { listen } from '../support/listen.js';
 
 const format = WIRE_FORMATS[0];
 const LONG_ANSWER = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');

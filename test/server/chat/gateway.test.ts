@@ -6,7 +6,8 @@ import { millicreditsForUsage } from '../../../src/server/ai/pricing.js';
 import type { FakeUpstream } from '../../support/fake-upstream.js';
 import type { Harness } from '../support/harness.js';
 import { onEachStore } from '../support/stores.js';
-import { aiOptionsFor, assertBooksClean, balanceOf, holdStatuses, listen, openChatHarness, TEST_PRICES, WIRE_FORMATS } from './support.js';
+import { aiOptionsFor, assertBooksClean, balanceOf, holdStatuses, openChatHarness, TEST_PRICES, WIRE_FORMATS } from './support.js';
+import { listen } from '../support/listen.js';
 
 const ANSWER = 'const total = rows.reduce((sum, r) => sum + r.amount, 0);';
 

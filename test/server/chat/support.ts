@@ -5,7 +5,6 @@ import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
 import type { AiOptions } from '../../../src/server/chat/ai-options.js';
 import type { StoreKind } from '../support/stores.js';
 import { Harness } from '../support/harness.js';
-export { listen } from '../support/listen.js';
 import { startFakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeOpenAI } from '../../support/fake-openai.js';
 import type { FakeReply, FakeUpstream } from '../../support/fake-upstream.js';
