@@ -3,7 +3,8 @@
 import type { ByokStatus, PutByokRequest } from '../src/index.js';
 import { byId, h } from './dom.js';
 import { HostDialog } from './host-dialog.js';
-import { API_BASE, requestJson } from './session.js';
+import { deleteByok, getByok, putByok } from '../src/contract/routes.js';
+import { requestRoute } from './session.js';
 
 export interface ByokPanelOptions {
   token: () => string;
@@ -32,7 +33,7 @@ export class ByokPanel extends HostDialog {
   /** Reads the key's status (for the status bar too); null when it could not be read. */
   async fetchStatus(): Promise<ByokStatus | null> {
     try {
-      return await requestJson<ByokStatus>('GET', `${API_BASE}/byok`, this.options.token());
+      return await requestRoute(getByok, this.options.token());
     } catch {
       return null;
     }
@@ -76,14 +77,14 @@ export class ByokPanel extends HostDialog {
 
   protected async submitted(): Promise<void> {
     await this.run(this.save, 'Saving the key…', async () => {
-      const status = await requestJson<ByokStatus>('PUT', `${API_BASE}/byok`, this.options.token(), this.request());
+      const status = await requestRoute(putByok, this.options.token(), { body: this.request() });
       byId('byok-key', HTMLInputElement).value = '';
       return status;
     }, 'Key saved. The server keeps it encrypted and shows only its hint.');
   }
 
   private async delete(): Promise<void> {
-    await this.run(this.remove, 'Removing the key…', () => requestJson<ByokStatus>('DELETE', `${API_BASE}/byok`, this.options.token()), 'Key removed. AI operations draw on credits again.');
+    await this.run(this.remove, 'Removing the key…', () => requestRoute(deleteByok, this.options.token()), 'Key removed. AI operations draw on credits again.');
   }
 
   private async run(button: HTMLButtonElement, pending: string, action: () => Promise<ByokStatus>, done: string): Promise<void> {

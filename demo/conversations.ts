@@ -2,7 +2,8 @@
 // again after a reload (GET /conversations/{id}); the picker lists the others.
 import type { Conversation, ConversationsResponse, CreditChat } from '../src/index.js';
 import { h } from './dom.js';
-import { API_BASE, RequestError, requestJson, type DemoStorage } from './session.js';
+import { getConversation, listConversations } from '../src/contract/routes.js';
+import { RequestError, requestRoute, type DemoStorage } from './session.js';
 
 export interface ConversationsOptions {
   chat: CreditChat;
@@ -54,7 +55,7 @@ export class Conversations {
   async open(id: string): Promise<void> {
     const ticket = ++this.loading;
     try {
-      const conversation = await requestJson<Conversation>('GET', `${API_BASE}/conversations/${encodeURIComponent(id)}`, this.options.builder().token);
+      const conversation = await requestRoute(getConversation, this.options.builder().token, { params: { id } });
       if (ticket === this.loading) this.show(conversation);
     } catch (error) {
       // gone (another workspace after --reset) or not this builder's: start empty
@@ -66,7 +67,7 @@ export class Conversations {
     const { picker, chat } = this.options;
     let list: ConversationsResponse;
     try {
-      list = await requestJson<ConversationsResponse>('GET', `${API_BASE}/conversations`, this.options.builder().token);
+      list = await requestRoute(listConversations, this.options.builder().token);
     } catch {
       return;
     }

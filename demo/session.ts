@@ -1,10 +1,9 @@
 // Who is signed in to the demo: the seeded workspace's builders and their tokens (a real host
 // issues tokens to its own signed-in users), and small authorized fetch helpers.
+import { routePath, type RouteCall, type SuccessBody } from '../src/contract/route-def.js';
 import type { DemoSession } from './seed.js';
 
 export type { DemoBuilder, DemoSession } from './seed.js';
-
-export const API_BASE = '/api/v1';
 
 /** An error answer of the API or the demo routes, with the message the server gave. */
 export class RequestError extends Error {
@@ -45,6 +44,15 @@ export async function requestJson<T>(method: string, url: string, token: string,
     throw new RequestError(response.status, (error?.message ?? `The server answered ${response.status}.`) + field);
   }
   return json as T;
+}
+
+/** A route of the contract's table (src/contract/routes.ts) called with the builder's token. */
+export function requestRoute<R extends RouteCall>(
+  route: R,
+  token: string,
+  { params, body }: { params?: Record<string, string>; body?: unknown } = {},
+): Promise<SuccessBody<R>> {
+  return requestJson<SuccessBody<R>>(route.method, routePath(route, params), token, body);
 }
 
 /** localStorage, namespaced per workspace so `npm start -- --reset` starts the page afresh too. */

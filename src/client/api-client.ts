@@ -1,14 +1,18 @@
 import * as z from 'zod/mini';
 // Schemas come from the contract's own modules, not its index, so the bundle carries only the
 // ones the elements parse.
-import { CHAT_EVENTS, Estimate } from '../contract/chat.js';
+import { CHAT_EVENTS } from '../contract/chat.js';
 import { ERROR_STATUS, ErrorBody } from '../contract/errors.js';
-import { Balance } from '../contract/ledger.js';
-import { OperationsResponse } from '../contract/operations.js';
+// Routes come from their area of the table, not from routes.ts, so the bundle carries only these
+// (and of them only the properties read here).
+import { API_BASE } from '../contract/route-def.js';
+import { chatCall, estimateCall } from '../contract/routes-chat.js';
+import { getBalanceCall, listOperationsCall } from '../contract/routes-ledger.js';
 import type { ChatError, ChatEvent, ChatRequest, ChatReserved, EstimateRequest, Receipt } from '../contract/index.js';
 import { readServerSentEvents, type ServerSentEvent } from './sse.js';
 
 type Schema<T> = z.ZodMiniType<T>;
+
 
 /**
  * An error answer of the API (`code` and `status` as the contract names them, the rest of the
@@ -78,15 +82,15 @@ export class CreditApiClient {
   }
 
   operations(signal?: AbortSignal) {
-    return this.request('GET', '/operations', OperationsResponse, undefined, signal);
+    return this.request(listOperationsCall.method, relative(listOperationsCall.path), listOperationsCall.answers[200], undefined, signal);
   }
 
   balance(signal?: AbortSignal) {
-    return this.request('GET', '/balance', Balance, undefined, signal);
+    return this.request(getBalanceCall.method, relative(getBalanceCall.path), getBalanceCall.answers[200], undefined, signal);
   }
 
   estimate(body: EstimateRequest, signal?: AbortSignal) {
-    return this.request('POST', '/estimate', Estimate, body, signal);
+    return this.request(estimateCall.method, relative(estimateCall.path), estimateCall.answers[200], body, signal);
   }
 
   /**
@@ -97,7 +101,7 @@ export class CreditApiClient {
    * breaks before it settles. Aborting `signal` rejects with the AbortError.
    */
   async chat(body: ChatRequest, { signal, onEvent }: ChatStreamOptions = {}): Promise<ChatOutcome> {
-    const response = await this.send('POST', '/chat', body, signal, 'text/event-stream');
+    const response = await this.send(chatCall.method, relative(chatCall.path), body, signal, 'text/event-stream');
     if (!response.body) throw new CreditApiError(response.status, 'invalid_response', '/chat answered no stream');
     let reserved: ChatReserved | undefined;
     let text = '';
@@ -153,6 +157,11 @@ export class CreditApiClient {
     if (!response.ok) throw await errorFrom(response);
     return response;
   }
+}
+
+/** A path of the route table below the API base. */
+function relative(path: string): string {
+  return path.slice(API_BASE.length);
 }
 
 /** A chat event checked against its schema; null for event names this version does not know. */

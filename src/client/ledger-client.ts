@@ -1,8 +1,18 @@
-import { ByokStatus } from '../contract/byok.js';
-import { Conversation, ConversationsResponse } from '../contract/chat.js';
-import { Hold, Receipt, UsageResponse } from '../contract/ledger.js';
 import type { CaptureRequest, CreateHoldRequest, DebitRequest, UsageQuery } from '../contract/index.js';
+import { answerJson, API_BASE, routePath, successStatus, type RouteCall, type SuccessBody } from '../contract/route-def.js';
+import { getByok } from '../contract/routes-byok.js';
+import { getConversation, listConversations } from '../contract/routes-chat.js';
+import { captureHold, createHold, debit, listUsage, voidHold } from '../contract/routes-ledger.js';
 import { CreditApiClient } from './api-client.js';
+import type * as z from 'zod/mini';
+
+/** What a call of a route sends: its path parameters, query and body. */
+export interface CallOptions {
+  params?: Readonly<Record<string, string>>;
+  query?: Readonly<Record<string, string | number | undefined>>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
 
 /**
  * The whole builder side of HTTP contract v1: what the elements call plus holds, debits, usage,
@@ -10,39 +20,45 @@ import { CreditApiClient } from './api-client.js';
  * `CreditApiClient` so the elements' bundle does not carry what they never call.
  */
 export class CreditLedgerClient extends CreditApiClient {
+  /**
+   * Calls a route of the contract's table (`src/contract/routes.ts`): its method and path, the
+   * answer parsed with the schema of its success status.
+   */
+  call<R extends RouteCall>(route: R, { params, query = {}, body, signal }: CallOptions = {}): Promise<SuccessBody<R>> {
+    const search = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const path = routePath(route, params).slice(API_BASE.length) + (search.size ? `?${search}` : '');
+    return this.request(route.method, path, answerJson(route.answers[successStatus(route)]) as z.ZodMiniType<SuccessBody<R>>, body, signal);
+  }
+
   createHold(body: CreateHoldRequest, signal?: AbortSignal) {
-    return this.request('POST', '/holds', Hold, body, signal);
+    return this.call(createHold, { body, signal });
   }
 
   captureHold(holdId: string, body: CaptureRequest, signal?: AbortSignal) {
-    return this.request('POST', `/holds/${encodeURIComponent(holdId)}/capture`, Receipt, body, signal);
+    return this.call(captureHold, { params: { id: holdId }, body, signal });
   }
 
   voidHold(holdId: string, signal?: AbortSignal) {
-    return this.request('POST', `/holds/${encodeURIComponent(holdId)}/void`, Hold, undefined, signal);
+    return this.call(voidHold, { params: { id: holdId }, signal });
   }
 
   debit(body: DebitRequest, signal?: AbortSignal) {
-    return this.request('POST', '/debits', Receipt, body, signal);
+    return this.call(debit, { body, signal });
   }
 
   usage(query: UsageQuery = {}, signal?: AbortSignal) {
-    const params = new URLSearchParams();
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    if (query.cursor !== undefined) params.set('cursor', query.cursor);
-    const search = params.size ? `?${params}` : '';
-    return this.request('GET', `/usage${search}`, UsageResponse, undefined, signal);
+    return this.call(listUsage, { query, signal });
   }
 
   conversations(signal?: AbortSignal) {
-    return this.request('GET', '/conversations', ConversationsResponse, undefined, signal);
+    return this.call(listConversations, { signal });
   }
 
   conversation(id: string, signal?: AbortSignal) {
-    return this.request('GET', `/conversations/${encodeURIComponent(id)}`, Conversation, undefined, signal);
+    return this.call(getConversation, { params: { id }, signal });
   }
 
   byok(signal?: AbortSignal) {
-    return this.request('GET', '/byok', ByokStatus, undefined, signal);
+    return this.call(getByok, { signal });
   }
 }

@@ -1,81 +1,122 @@
 import * as z from 'zod/mini';
-import * as c from '../contract/index.js';
+import { ERROR_STATUS } from '../contract/errors.js';
+import { API_BASE, ROUTES as TABLE, type Answer, type AnswerSpec, type RouteDef } from '../contract/routes.js';
 
 type Schema = z.ZodMiniType;
+type Json = Record<string, unknown>;
 
-interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
-  path: string;
-  summary: string;
-  body?: Schema;
-  response?: Schema;
-  stream?: boolean;
-  admin?: boolean;
-}
+/**
+ * The /api/v1 routes of the table as the access matrix and the fuzzer walk them: lower-case
+ * method, path below /api/v1.
+ */
+export const ROUTES = TABLE.filter((route) => route.path.startsWith(`${API_BASE}/`)).map((route) => ({
+  method: route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete',
+  path: route.path.slice(API_BASE.length),
+  summary: route.summary,
+  auth: route.auth as RouteDef['auth'],
+  admin: route.auth === 'admin',
+}));
 
-/** Every route of HTTP contract v1; the document at /api/v1/openapi.json is generated from it. */
-export const ROUTES: Route[] = [
-  { method: 'get', path: '/operations', summary: 'The operation catalog with average credits', response: c.OperationsResponse },
-  { method: 'get', path: '/balance', summary: 'Combined balance with the monthly and add-on breakdown', response: c.Balance },
-  { method: 'post', path: '/estimate', summary: 'What an operation is expected to cost', body: c.EstimateRequest, response: c.Estimate },
-  { method: 'post', path: '/holds', summary: 'Reserve credits', body: c.CreateHoldRequest, response: c.Hold },
-  { method: 'post', path: '/holds/{id}/capture', summary: 'Capture at most the hold; release the rest', body: c.CaptureRequest, response: c.Receipt },
-  { method: 'post', path: '/holds/{id}/void', summary: 'Release a hold', response: c.Hold },
-  { method: 'post', path: '/debits', summary: 'Hold and capture in one step', body: c.DebitRequest, response: c.Receipt },
-  { method: 'post', path: '/chat', summary: 'Estimate, reserve, stream and settle one AI operation (server-sent events)', body: c.ChatRequest, stream: true },
-  { method: 'get', path: '/usage', summary: 'Settled operations, newest first', response: c.UsageResponse },
-  { method: 'get', path: '/conversations', summary: "The builder's conversations", response: c.ConversationsResponse },
-  { method: 'get', path: '/conversations/{id}', summary: 'One conversation with its messages and receipts', response: c.Conversation },
-  { method: 'put', path: '/byok', summary: "Store the workspace's own provider key", body: c.PutByokRequest, response: c.ByokStatus },
-  { method: 'get', path: '/byok', summary: 'The stored key: provider, model and a hint, never the key', response: c.ByokStatus },
-  { method: 'delete', path: '/byok', summary: 'Remove the stored key', response: c.ByokStatus },
-  { method: 'post', path: '/admin/workspaces', summary: 'Create a workspace', body: c.CreateWorkspaceRequest, response: c.CreateWorkspaceResponse, admin: true },
-  { method: 'put', path: '/admin/workspaces/{id}/license', summary: 'Set the license', body: c.LicenseRequest, response: c.License, admin: true },
-  { method: 'post', path: '/admin/workspaces/{id}/addons', summary: 'Grant add-on credits (multiples of 100)', body: c.AddonRequest, response: c.AddonGrant, admin: true },
-  { method: 'post', path: '/admin/workspaces/{id}/tokens', summary: 'Issue a builder token', body: c.IssueTokenRequest, response: c.IssueTokenResponse, admin: true },
-];
-
-function schema(s: Schema, io: 'input' | 'output'): unknown {
-  const json = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+function jsonSchema(schema: Schema, io: 'input' | 'output'): Json {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   delete json.$schema;
   return json;
 }
 
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    const responses: Record<string, unknown> = {
-      '200': route.stream
-        ? { description: 'reserved, delta..., then settled or error', content: { 'text/event-stream': { schema: { type: 'string' } } } }
-        : { description: 'OK', content: { 'application/json': { schema: schema(route.response!, 'output') } } },
-      default: { description: 'Error', content: { 'application/json': { schema: schema(c.ErrorBody, 'output') } } },
-    };
-    (paths[route.path] ??= {})[route.method] = {
-      summary: route.summary,
-      security: [{ [route.admin ? 'adminToken' : 'builderToken']: [] }],
-      ...(params.length ? { parameters: params } : {}),
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
-        : {}),
-      responses,
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created' };
+
+/** What an error status means, from the codes the contract answers with it. */
+function errorDescription(status: number): string {
+  const codes = Object.entries(ERROR_STATUS)
+    .filter(([, s]) => s === status)
+    .map(([code]) => code);
+  return codes.length ? `error: ${codes.join(' or ')}` : `status ${status}`;
+}
+
+function isSpec(answer: Answer): answer is AnswerSpec {
+  return 'json' in answer || 'events' in answer;
+}
+
+function responseObject(status: number, answer: Answer): Json {
+  const spec: AnswerSpec = isSpec(answer) ? answer : { json: answer };
+  const content: Json = {};
+  if (spec.json) content['application/json'] = { schema: jsonSchema(spec.json, 'output') };
+  if (spec.events) {
+    // OpenAPI 3.1 has no schema for an event stream's events: each event's data is described
+    // in `x-events` (the name `message` stands for events without a name).
+    content['text/event-stream'] = {
+      schema: { type: 'string', description: 'server-sent events' },
+      'x-events': Object.fromEntries(Object.entries(spec.events).map(([name, schema]) => [name, jsonSchema(schema, 'output')])),
     };
   }
+  const headers = spec.headers
+    ? Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]))
+    : undefined;
   return {
+    description: spec.description ?? STATUS_TEXT[status] ?? errorDescription(status),
+    ...(headers ? { headers } : {}),
+    content,
+  };
+}
+
+/** Path, query and header parameters, one per property of the route's schemas. */
+function parameters(route: RouteDef): Json[] {
+  const out: Json[] = [];
+  const add = (where: 'path' | 'query' | 'header', schema: Schema | undefined) => {
+    if (!schema) return;
+    const json = jsonSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+    for (const [name, property] of Object.entries(json.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: property });
+    }
+  };
+  add('path', route.params);
+  add('query', route.query);
+  add('header', route.headers);
+  return out;
+}
+
+const SECURITY: Record<RouteDef['auth'], Json[]> = {
+  none: [],
+  builder: [{ builderToken: [] }],
+  admin: [{ adminToken: [] }],
+};
+
+function operation(route: RouteDef): Json {
+  const params = parameters(route);
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    security: SECURITY[route.auth],
+    ...(params.length ? { parameters: params } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    responses: Object.fromEntries(Object.entries(route.answers).map(([status, answer]) => [status, responseObject(Number(status), answer)])),
+  };
+}
+
+let cached: Json | undefined;
+
+/** HTTP contract v1 as an OpenAPI 3.1 document, generated from the route table. */
+export function openApiDocument(): Json {
+  if (cached) return cached;
+  const paths: Record<string, Json> = {};
+  for (const route of TABLE) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  cached = {
     openapi: '3.1.0',
-    info: { title: 'credit-chat', version: '1.0.0', description: 'AI chat with AI credits: ledger, estimates and metered AI operations.' },
-    servers: [{ url: '/api/v1' }],
+    info: {
+      title: 'credit-chat',
+      version: '1.0.0',
+      description:
+        'AI chat with AI credits: ledger, estimates and metered AI operations (/api/v1), and an OpenAI-compatible gateway (/v1). ' +
+        'Errors under /api/v1 are `{ error: { code, message, field?, ... } }`; gateway errors are in OpenAI\'s shape `{ error: { message, type, param, code } }`.',
+    },
+    servers: [{ url: '/' }],
     components: {
       securitySchemes: {
-        builderToken: { type: 'http', scheme: 'bearer', description: 'names one workspace and one builder' },
+        builderToken: { type: 'http', scheme: 'bearer', description: 'a builder token: names one workspace and one builder (the API key of the gateway)' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'CREDIT_CHAT_ADMIN_TOKEN' },
       },
     },
     paths,
   };
+  return cached;
 }

@@ -30,9 +30,9 @@ describe('GET /api/v1/operations', async () => {
     const response = await createApp().request('/api/v1/openapi.json');
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, any>> };
     assert.equal(doc.openapi, '3.1.0');
-    const hold = doc.paths['/holds']!.post;
+    const hold = doc.paths['/api/v1/holds']!.post;
     const required = hold.requestBody.content['application/json'].schema.required as string[];
     assert.deepEqual([...required].sort(), ['credits', 'idempotencyKey', 'operation']);
-    assert.ok(doc.paths['/admin/workspaces/{id}/license']!.put);
+    assert.ok(doc.paths['/api/v1/admin/workspaces/{id}/license']!.put);
   });
 });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
-import { PutByokRequest } from '../../contract/index.js';
+import { API_BASE, deleteByok, getByok, putByok } from '../../contract/routes.js';
 import type { AppEnv } from '../http/auth.js';
-import { parseBody } from '../http/validate.js';
+import { handle } from '../http/route.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ByokStore } from './byok-store.js';
 
@@ -11,18 +11,18 @@ import type { ByokStore } from './byok-store.js';
  * to may put its own check in front of these routes.
  */
 export function mountByokRoutes(api: Hono<AppEnv>, byok: ByokStore, ledger: Ledger): void {
-  api.get('/byok', async (c) => c.json(await byok.status(c.get('builder').workspaceId)));
-  api.put('/byok', async (c) => {
+  handle(api, API_BASE, getByok, (c) => byok.status(c.get('builder').workspaceId));
+  handle(api, API_BASE, putByok, async (c, { body }) => {
     const ctx = c.get('builder');
-    const status = await byok.put(ctx, await parseBody(c, PutByokRequest));
+    const status = await byok.put(ctx, body);
     // the balance's `byok` flag and the chat's provider come from the cached token context
     ledger.forgetContexts(ctx.workspaceId);
-    return c.json(status);
+    return status;
   });
-  api.delete('/byok', async (c) => {
+  handle(api, API_BASE, deleteByok, async (c) => {
     const ctx = c.get('builder');
     const status = await byok.remove(ctx.workspaceId);
     ledger.forgetContexts(ctx.workspaceId);
-    return c.json(status);
+    return status;
   });
 }

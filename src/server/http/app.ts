@@ -1,16 +1,7 @@
 import { Hono } from 'hono';
-import {
-  AddonRequest,
-  CaptureRequest,
-  CreateHoldRequest,
-  CreateWorkspaceRequest,
-  DebitRequest,
-  IssueTokenRequest,
-  LicenseRequest,
-  OPERATION_CATALOG,
-  UsageQuery,
-  type OperationsResponse,
-} from '../../contract/index.js';
+import { OPERATION_CATALOG } from '../../contract/index.js';
+import * as routes from '../../contract/routes.js';
+import { API_BASE } from '../../contract/routes.js';
 import { mountByokRoutes } from '../byok/routes.js';
 import type { AiRuntime } from '../chat/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
@@ -21,9 +12,9 @@ import { openApiDocument } from '../openapi.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
 import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
-import { parseBody, parseQuery, pathId } from './validate.js';
+import { handle } from './route.js';
 
-export const API_BASE = '/api/v1';
+export { API_BASE };
 
 export interface AppOptions {
   ledger: Ledger;
@@ -54,39 +45,28 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
 
-  api.get('/operations', (c) => c.json({ operations: [...OPERATION_CATALOG] } satisfies OperationsResponse));
-  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+  handle(api, API_BASE, routes.listOperations, () => ({ operations: [...OPERATION_CATALOG] }));
+  handle(api, API_BASE, routes.getOpenApiDocument, () => openApiDocument() as { openapi: string });
 
   const admin = new Hono<AppEnv>();
+  const ADMIN_BASE = `${API_BASE}/admin`;
   admin.use(requireAdmin(adminToken));
-  admin.post('/workspaces', async (c) => c.json(await ledger.createWorkspace(await parseBody(c, CreateWorkspaceRequest)), 201));
-  admin.put('/workspaces/:id/license', async (c) => {
-    const body = await parseBody(c, LicenseRequest);
-    return c.json(await ledger.setLicense(pathId(c, 'id', 'workspace'), body));
-  });
-  admin.post('/workspaces/:id/addons', async (c) => {
-    const body = await parseBody(c, AddonRequest);
-    return c.json(await ledger.addAddon(pathId(c, 'id', 'workspace'), body), 201);
-  });
-  admin.post('/workspaces/:id/tokens', async (c) => {
-    const body = await parseBody(c, IssueTokenRequest);
-    return c.json(await ledger.issueToken(pathId(c, 'id', 'workspace'), body.builder), 201);
-  });
+  handle(admin, ADMIN_BASE, routes.createWorkspace, (_, { body }) => ledger.createWorkspace(body));
+  handle(admin, ADMIN_BASE, routes.setLicense, (_, { params, body }) => ledger.setLicense(params.id, body));
+  handle(admin, ADMIN_BASE, routes.grantAddon, (_, { params, body }) => ledger.addAddon(params.id, body));
+  handle(admin, ADMIN_BASE, routes.issueToken, (_, { params, body }) => ledger.issueToken(params.id, body.builder));
   api.route('/admin', admin);
 
   const builder = new Hono<AppEnv>();
   builder.use(requireBuilder(ledger, adminToken));
   if (options.rateLimit) builder.use(rateLimitPerBuilder(options.rateLimit));
   if (options.maxStreamsPerBuilder) builder.use('/chat', limitConcurrentStreams(new ConcurrencyGate(options.maxStreamsPerBuilder)));
-  builder.get('/balance', async (c) => c.json(await ledger.balance(c.get('builder'))));
-  builder.post('/holds', async (c) => c.json(await ledger.createHold(c.get('builder'), await parseBody(c, CreateHoldRequest)), 201));
-  builder.post('/holds/:id/capture', async (c) => {
-    const { credits } = await parseBody(c, CaptureRequest);
-    return c.json(await ledger.capture(c.get('builder'), pathId(c, 'id', 'hold'), credits));
-  });
-  builder.post('/holds/:id/void', async (c) => c.json(await ledger.voidHold(c.get('builder'), pathId(c, 'id', 'hold'))));
-  builder.post('/debits', async (c) => c.json(await ledger.debit(c.get('builder'), await parseBody(c, DebitRequest)), 201));
-  builder.get('/usage', async (c) => c.json(await ledger.usage(c.get('builder'), parseQuery(c, UsageQuery))));
+  handle(builder, API_BASE, routes.getBalance, (c) => ledger.balance(c.get('builder')));
+  handle(builder, API_BASE, routes.createHold, (c, { body }) => ledger.createHold(c.get('builder'), body));
+  handle(builder, API_BASE, routes.captureHold, (c, { params, body }) => ledger.capture(c.get('builder'), params.id, body.credits));
+  handle(builder, API_BASE, routes.voidHold, (c, { params }) => ledger.voidHold(c.get('builder'), params.id));
+  handle(builder, API_BASE, routes.debit, (c, { body }) => ledger.debit(c.get('builder'), body));
+  handle(builder, API_BASE, routes.listUsage, (c, { query }) => ledger.usage(c.get('builder'), query));
   if (options.ai) {
     mountChatRoutes(builder, options.ai);
     mountByokRoutes(builder, options.ai.byok, ledger);

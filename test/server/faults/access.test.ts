@@ -7,7 +7,7 @@ import { onEachStore } from '../support/stores.js';
 const SECRET = 'access-matrix-secret-0123456789abcdef';
 const BYOK_KEY = 'sk-victim-byok-key-DO-NOT-LEAK-4242';
 /** Routes anyone may read: the catalog and the contract's own description. */
-const PUBLIC = new Set(['get /operations']);
+const PUBLIC = new Set(['get /operations', 'get /openapi.json']);
 
 const sampleBody: Record<string, unknown> = {
   'post /estimate': { operation: 'sql_generation', prompt: 'x' },

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AiOptions } from '../../../src/server/chat/ai-options.js';
 import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
+import { routePath, type RouteDef } from '../../../src/contract/route-def.js';
+import { createWorkspace, grantAddon, issueToken, setLicense } from '../../../src/contract/routes.js';
 import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js';
 import { Ledger } from '../../../src/server/ledger/ledger.js';
 import type { Store } from '../../../src/server/store/store.js';
@@ -52,6 +54,11 @@ export class Harness {
   }
 
   async request<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<Answer<T>> {
+    return this.rawRequest<T>(method, `/api/v1${path}`, token, body);
+  }
+
+  /** A request at a path from the server's root, its JSON answer parsed. */
+  private async rawRequest<T>(method: string, path: string, token?: string, body?: unknown): Promise<Answer<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     let payload: string | undefined;
@@ -59,9 +66,15 @@ export class Harness {
       headers['content-type'] = 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const response = await this.app.request(`/api/v1${path}`, { method, headers, body: payload });
+    const response = await this.app.request(path, { method, headers, body: payload });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  /** A route of the contract's table, its `{id}` filled in, with a token (the admin token for admin routes). */
+  call<T = any>(route: RouteDef, options: { token?: string; params?: Record<string, string>; body?: unknown } = {}): Promise<Answer<T>> {
+    const token = options.token ?? (route.auth === 'admin' ? ADMIN_TOKEN : undefined);
+    return this.rawRequest<T>(route.method, routePath(route, options.params), token, options.body);
   }
 
   admin<T = any>(method: string, path: string, body?: unknown) {
@@ -70,25 +83,24 @@ export class Harness {
 
   /** A fresh workspace with a license, optional add-on credits and one token per builder. */
   async workspace(setup: WorkspaceSetup = {}): Promise<{ id: string; tokens: string[]; token: string }> {
-    const created = await this.admin('POST', '/workspaces', { name: setup.name ?? 'test', ...(setup.timeZone ? { timeZone: setup.timeZone } : {}) });
+    const created = await this.call(createWorkspace, { body: { name: setup.name ?? 'test', ...(setup.timeZone ? { timeZone: setup.timeZone } : {}) } });
     if (created.status !== 201) throw new Error(`create workspace: ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
     const builders = setup.builders ?? 2;
     if (setup.license !== false) {
-      const license = await this.admin('PUT', `/workspaces/${id}/license`, {
-        builders,
-        creditsPerBuilder: setup.creditsPerBuilder ?? 50,
-        cycleAnchorDay: setup.cycleAnchorDay ?? 1,
+      const license = await this.call(setLicense, {
+        params: { id },
+        body: { builders, creditsPerBuilder: setup.creditsPerBuilder ?? 50, cycleAnchorDay: setup.cycleAnchorDay ?? 1 },
       });
       if (license.status !== 200) throw new Error(`license: ${JSON.stringify(license.body)}`);
     }
     if (setup.addon) {
-      const addon = await this.admin('POST', `/workspaces/${id}/addons`, { credits: setup.addon, reference: randomUUID() });
+      const addon = await this.call(grantAddon, { params: { id }, body: { credits: setup.addon, reference: randomUUID() } });
       if (addon.status !== 201) throw new Error(`addon: ${JSON.stringify(addon.body)}`);
     }
     const tokens: string[] = [];
     for (let i = 1; i <= builders; i++) {
-      tokens.push((await this.admin('POST', `/workspaces/${id}/tokens`, { builder: `builder-${i}` })).body.token);
+      tokens.push((await this.call(issueToken, { params: { id }, body: { builder: `builder-${i}` } })).body.token);
     }
     return { id, tokens, token: tokens[0]! };
   }

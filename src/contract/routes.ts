@@ -1,0 +1,53 @@
+import type { RouteDef } from './route-def.js';
+import { deleteByok, getByok, putByok } from './routes-byok.js';
+import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense } from './routes-admin.js';
+import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
+import { createChatCompletion } from './routes-gateway.js';
+import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
+
+/**
+ * HTTP contract v1, each route declared once: method, path, who may call it, what it takes and
+ * what it answers with each status. The server registers its handlers from it, the OpenAPI
+ * document at /api/v1/openapi.json is generated from it, and the browser client takes its paths
+ * and answer schemas from it.
+ *
+ * The routes are declared by area (`routes-ledger.ts`, `routes-chat.ts`, `routes-byok.ts`,
+ * `routes-admin.ts`, `routes-gateway.ts`), each a plain object, so the browser imports the few
+ * it calls from their area without carrying the other areas' schemas; what a route is, and the
+ * helpers to read one, are in `route-def.ts`.
+ */
+
+export * from './route-def.js';
+export * from './routes-admin.js';
+export * from './routes-byok.js';
+export * from './routes-chat.js';
+export * from './routes-gateway.js';
+export * from './routes-ledger.js';
+
+/** Every route of HTTP contract v1. */
+export const ROUTES = [
+  listOperations,
+  getOpenApiDocument,
+  getBalance,
+  estimate,
+  createHold,
+  captureHold,
+  voidHold,
+  debit,
+  chat,
+  listUsage,
+  listConversations,
+  getConversation,
+  putByok,
+  getByok,
+  deleteByok,
+  createWorkspace,
+  setLicense,
+  grantAddon,
+  issueToken,
+  createChatCompletion,
+] as const satisfies readonly RouteDef[];
+
+export type Route = (typeof ROUTES)[number];
+export type RouteId = Route['id'];
+
