@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { routePath, type RouteDef } from '../../src/contract/route-def.js';
+import * as r from '../../src/contract/routes.js';
+import { ROUTES } from '../../src/contract/routes.js';
+import { readServerSentEvents } from '../../src/client/sse.js';
+import { createApp } from '../../src/server/http/app.js';
+import { openApiDocument } from '../../src/server/openapi.js';
+import { ADMIN_TOKEN, Harness } from './support/harness.js';
+import { STORES } from './support/stores.js';
+
+type Json = Record<string, any>;
+
+const AI = {
+  provider: { provider: 'demo' as const },
+  providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } },
+  secret: 'contract-test-secret-0123456789abcdef',
+};
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(openApiDocument() as never);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2)?.slice(0, 3000));
+  });
+
+  it('has every route of the table, with its operationId, security and every status it declares', () => {
+    const doc = openApiDocument() as Json;
+    assert.equal(doc.openapi, '3.1.0');
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['adminToken', 'builderToken']);
+    const ids = new Set<string>();
+    for (const route of ROUTES as readonly RouteDef[]) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      assert.ok(op, `${route.method} ${route.path} is not in the document`);
+      assert.equal(op.operationId, route.id);
+      assert.ok(!ids.has(route.id), `${route.id} twice`);
+      ids.add(route.id);
+      assert.deepEqual(Object.keys(op.responses).map(Number), Object.keys(route.answers).map(Number), route.id);
+      assert.equal(op.security.length, route.auth === 'none' ? 0 : 1, route.id);
+    }
+    // schemas are inline: no reference can point where a document has nothing
+    assert.ok(!JSON.stringify(doc).includes('"$ref"'));
+  });
+
+  it('says 201 where the server creates, and documents the gateway with its streamed answer and OpenAI-shaped errors', () => {
+    const doc = openApiDocument() as Json;
+    for (const [path, method] of [
+      ['/api/v1/holds', 'post'],
+      ['/api/v1/debits', 'post'],
+      ['/api/v1/admin/workspaces', 'post'],
+      ['/api/v1/admin/workspaces/{id}/addons', 'post'],
+      ['/api/v1/admin/workspaces/{id}/tokens', 'post'],
+    ] as const) {
+      assert.deepEqual(Object.keys(doc.paths[path][method].responses).filter((s) => s < '300'), ['201'], path);
+    }
+    const gateway = doc.paths['/v1/chat/completions'].post;
+    assert.ok(gateway.responses['200'].content['text/event-stream']);
+    assert.ok(gateway.responses['200'].content['application/json']);
+    assert.deepEqual(gateway.responses['402'].content['application/json'].schema.properties.error.required.sort(), ['code', 'message', 'param', 'type']);
+    assert.ok(doc.paths['/api/v1/chat'].post.responses['200'].content['text/event-stream']['x-events'].settled);
+  });
+});
+
+describe('the routes Hono registers are the routes of the table', () => {
+  it('has every table route registered and no registered route outside the table (method + path)', async () => {
+    const h = await Harness.open(STORES[0]!, { ai: AI });
+    try {
+      const registered = new Set(h.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path}`));
+      const declared = new Set((ROUTES as readonly RouteDef[]).map((route) => `${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`));
+      assert.deepEqual([...registered].filter((route) => !declared.has(route)), [], 'registered but not in src/contract/routes.ts');
+      assert.deepEqual([...declared].filter((route) => !registered.has(route)), [], 'in the table but not registered');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** Checks answers against the document: the status is documented, the body matches its schema. */
+class DocumentCheck {
+  private readonly ajv = new Ajv2020({ strict: false, allErrors: false });
+  private readonly compiled = new Map<object, ValidateFunction>();
+  readonly seen = new Map<string, Set<number>>();
+  private readonly doc = openApiDocument() as Json;
+
+  constructor() {
+    addFormats.default(this.ajv);
+  }
+
+  private validator(schema: object): ValidateFunction {
+    let fn = this.compiled.get(schema);
+    if (!fn) this.compiled.set(schema, (fn = this.ajv.compile(schema)));
+    return fn;
+  }
+
+  private assertValid(schema: object, value: unknown, where: string): void {
+    const validate = this.validator(schema);
+    assert.ok(validate(value), `${where}: ${this.ajv.errorsText(validate.errors)} in ${JSON.stringify(value).slice(0, 500)}`);
+  }
+
+  /** Reads the answer whole and checks it; answers the parsed JSON body or the stream's events. */
+  async check(route: RouteDef, response: Response, expected: number): Promise<any> {
+    const where = `${route.method} ${route.path} -> ${response.status}`;
+    const text = await response.text();
+    assert.equal(response.status, expected, `${where}: expected ${expected}; ${text.slice(0, 300)}`);
+    const documented = this.doc.paths[route.path][route.method.toLowerCase()].responses[String(response.status)];
+    assert.ok(documented, `${where} is not in the document`);
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    const content = documented.content[type];
+    assert.ok(content, `${where}: ${type} is not documented`);
+    let result: unknown;
+    if (type === 'text/event-stream') {
+      const events: { event: string; data: unknown }[] = [];
+      const stream = new Response(text).body!;
+      for await (const message of readServerSentEvents(stream)) {
+        if (message.data === '[DONE]') continue;
+        const schema = content['x-events'][message.event];
+        assert.ok(schema, `${where}: event ${message.event} is not documented`);
+        const data = JSON.parse(message.data) as unknown;
+        this.assertValid(schema, data, `${where} event ${message.event}`);
+        events.push({ event: message.event, data });
+      }
+      assert.ok(events.length > 0, `${where}: no events`);
+      result = events;
+    } else {
+      result = JSON.parse(text);
+      this.assertValid(content.schema, result, where);
+    }
+    const statuses = this.seen.get(route.id) ?? new Set();
+    statuses.add(response.status);
+    this.seen.set(route.id, statuses);
+    return result;
+  }
+}
+
+describe('every route answers as the document says', () => {
+  let h: Harness;
+  let limited: ReturnType<typeof createApp>;
+  const doc = new DocumentCheck();
+  let token: string;
+  let emptyToken: string;
+
+  before(async () => {
+    h = await Harness.open(STORES[0]!, { ai: AI });
+    // the same ledger and AI behind an app with a limit of one request at a time, to provoke 429
+    limited = createApp({ ledger: h.ledger, adminToken: ADMIN_TOKEN, ai: h.ai, rateLimit: { perMinute: 1, burst: 1 } });
+    const w = await h.workspace({ builders: 1, creditsPerBuilder: 100, addon: 100 });
+    token = w.token;
+    emptyToken = (await h.workspace({ builders: 1, license: false })).token;
+  });
+  after(() => h.close());
+
+  /** One request to a route; the answer is checked against the document and returned. */
+  async function call(
+    route: RouteDef,
+    expected: number,
+    options: { token?: string | null; params?: Record<string, string>; body?: unknown; raw?: string; query?: string; headers?: Record<string, string>; app?: typeof limited } = {},
+  ): Promise<any> {
+    const headers: Record<string, string> = { ...options.headers };
+    const bearer = options.token === undefined ? (route.auth === 'admin' ? ADMIN_TOKEN : token) : options.token;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const url = routePath(route, options.params) + (options.query ?? '');
+    const response = await (options.app ?? h.app).request(url, { method: route.method, headers, body });
+    return doc.check(route, response, expected);
+  }
+  const key = () => `contract-${randomUUID()}`;
+  const big = JSON.stringify({ padding: 'x'.repeat(70 * 1024) });
+  const gone = { id: 'no_such_id' };
+
+  it('the catalog and the document', async () => {
+    await call(r.listOperations, 200, { token: null });
+    await call(r.getOpenApiDocument, 200, { token: null });
+  });
+
+  it('the admin routes: created, invalid, unauthenticated, forbidden, too large, unknown workspace', async () => {
+    const created = await call(r.createWorkspace, 201, { body: { name: 'contract' } });
+    await call(r.createWorkspace, 400, { body: { name: '' } });
+    await call(r.createWorkspace, 401, { token: null, body: { name: 'x' } });
+    await call(r.createWorkspace, 403, { token, body: { name: 'x' } });
+    await call(r.createWorkspace, 413, { raw: big });
+    const params = { id: created.id as string };
+    const license = { builders: 1, creditsPerBuilder: 10, cycleAnchorDay: 1 };
+    await call(r.setLicense, 200, { params, body: license });
+    await call(r.setLicense, 400, { params, body: { ...license, builders: 0 } });
+    await call(r.setLicense, 401, { token: null, params, body: license });
+    await call(r.setLicense, 403, { token, params, body: license });
+    await call(r.setLicense, 404, { params: gone, body: license });
+    await call(r.setLicense, 413, { params, raw: big });
+    await call(r.grantAddon, 201, { params, body: { credits: 100, reference: key() } });
+    await call(r.grantAddon, 400, { params, body: { credits: 150, reference: key() } });
+    await call(r.grantAddon, 401, { token: null, params, body: { credits: 100, reference: key() } });
+    await call(r.grantAddon, 403, { token, params, body: { credits: 100, reference: key() } });
+    await call(r.grantAddon, 404, { params: gone, body: { credits: 100, reference: key() } });
+    await call(r.grantAddon, 413, { params, raw: big });
+    await call(r.issueToken, 201, { params, body: { builder: 'someone' } });
+    await call(r.issueToken, 400, { params, body: { builder: 'no spaces' } });
+    await call(r.issueToken, 401, { token: null, params, body: { builder: 'x' } });
+    await call(r.issueToken, 403, { token, params, body: { builder: 'x' } });
+    await call(r.issueToken, 404, { params: gone, body: { builder: 'x' } });
+    await call(r.issueToken, 413, { params, raw: big });
+  });
+
+  it('the ledger routes: success and each refusal', async () => {
+    await call(r.getBalance, 200);
+    await call(r.getBalance, 401, { token: null });
+    await call(r.getBalance, 403, { token: ADMIN_TOKEN });
+    // a limit of one a minute: the first call passes, the next is refused
+    await call(r.getBalance, 200, { app: limited });
+    await call(r.getBalance, 429, { app: limited });
+
+    const holdKey = key();
+    const hold = await call(r.createHold, 201, { body: { operation: 'sql_generation', credits: 2, idempotencyKey: holdKey } });
+    await call(r.createHold, 400, { body: { operation: 'sql_generation', credits: 0.0001, idempotencyKey: key() } });
+    await call(r.createHold, 401, { token: null, body: {} });
+    await call(r.createHold, 402, { body: { operation: 'sql_generation', credits: 100_000, idempotencyKey: key() } });
+    await call(r.createHold, 403, { token: ADMIN_TOKEN, body: {} });
+    await call(r.createHold, 413, { raw: big });
+    await call(r.createHold, 422, { body: { operation: 'sql_generation', credits: 3, idempotencyKey: holdKey } });
+    await call(r.captureHold, 200, { params: { id: hold.id }, body: { credits: 1 } });
+    await call(r.captureHold, 400, { params: { id: hold.id }, body: { credits: 'one' } });
+    await call(r.captureHold, 404, { params: gone, body: { credits: 1 } });
+    await call(r.captureHold, 409, { params: { id: hold.id }, body: { credits: 1 } });
+    await call(r.captureHold, 413, { params: { id: hold.id }, raw: big });
+    const other = await call(r.createHold, 201, { body: { operation: 'custom_code', credits: 1, idempotencyKey: key() } });
+    await call(r.voidHold, 200, { params: { id: other.id } });
+    await call(r.voidHold, 404, { params: gone });
+    await call(r.voidHold, 409, { params: { id: other.id } });
+
+    const debitKey = key();
+    await call(r.debit, 201, { body: { operation: 'custom_code', credits: 0.5, idempotencyKey: debitKey } });
+    await call(r.debit, 400, { body: { operation: 'nope', credits: 1, idempotencyKey: key() } });
+    await call(r.debit, 402, { token: emptyToken, body: { operation: 'custom_code', credits: 1, idempotencyKey: key() } });
+    await call(r.debit, 413, { raw: big });
+    await call(r.debit, 422, { body: { operation: 'custom_code', credits: 0.75, idempotencyKey: debitKey } });
+
+    const usage = await call(r.listUsage, 200, { query: '?limit=1' });
+    assert.equal(usage.entries.length, 1);
+    await call(r.listUsage, 400, { query: '?limit=0' });
+  });
+
+  it('the AI routes: estimate, a streamed chat, conversations', async () => {
+    await call(r.estimate, 200, { body: { operation: 'sql_generation', prompt: 'orders per customer' } });
+    await call(r.estimate, 400, { body: { operation: 'sql_generation' } });
+    await call(r.estimate, 404, { body: { operation: 'sql_generation', prompt: 'x', conversationId: 'no_such_conversation' } });
+    await call(r.estimate, 413, { raw: big });
+
+    const chatKey = key();
+    const events = await call(r.chat, 200, { body: { operation: 'sql_generation', prompt: 'orders per customer', idempotencyKey: chatKey } });
+    assert.deepEqual([events[0].event, events.at(-1).event], ['reserved', 'settled']);
+    const conversationId = events[0].data.conversationId as string;
+    await call(r.chat, 400, { body: { operation: 'sql_generation', prompt: '', idempotencyKey: key() } });
+    await call(r.chat, 402, { token: emptyToken, body: { operation: 'sql_generation', prompt: 'x', idempotencyKey: key() } });
+    await call(r.chat, 404, { body: { operation: 'sql_generation', prompt: 'x', conversationId: 'no_such_conversation', idempotencyKey: key() } });
+    await call(r.chat, 413, { raw: big });
+    await call(r.chat, 422, { body: { operation: 'custom_code', prompt: 'something else', idempotencyKey: chatKey } });
+
+    await call(r.listConversations, 200);
+    await call(r.getConversation, 200, { params: { id: conversationId } });
+    await call(r.getConversation, 404, { params: gone });
+  });
+
+  it('the BYOK routes', async () => {
+    await call(r.getByok, 200);
+    await call(r.putByok, 200, { body: { provider: 'openai', apiKey: 'sk-contract-0123456789' } });
+    await call(r.putByok, 400, { body: { provider: 'openai', apiKey: 'short' } });
+    await call(r.putByok, 413, { raw: big });
+    await call(r.deleteByok, 200);
+  });
+
+  it('the gateway: a completion, a streamed completion, and OpenAI-shaped errors', async () => {
+    const messages = [{ role: 'user', content: 'orders per customer' }];
+    const gatewayKey = key();
+    await call(r.createChatCompletion, 200, { body: { model: 'any', messages }, headers: { 'idempotency-key': gatewayKey } });
+    await call(r.createChatCompletion, 200, { body: { model: 'any', messages, stream: true, stream_options: { include_usage: true } } });
+    await call(r.createChatCompletion, 400, { body: { model: 'any', messages: [] } });
+    await call(r.createChatCompletion, 401, { token: null, body: { messages } });
+    await call(r.createChatCompletion, 402, { token: emptyToken, body: { messages } });
+    await call(r.createChatCompletion, 403, { token: ADMIN_TOKEN, body: { messages } });
+    await call(r.createChatCompletion, 422, { body: { messages: [{ role: 'user', content: 'other' }] }, headers: { 'idempotency-key': gatewayKey } });
+  });
+
+  it('called every route, each with its success status', () => {
+    for (const route of ROUTES as readonly RouteDef[]) {
+      const success = Number(Object.keys(route.answers).find((s) => Number(s) < 300));
+      assert.ok(doc.seen.get(route.id)?.has(success), `${route.id} was not called with success (${success})`);
+    }
+  });
+});
