@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
+import { routePath, type RouteDef } from '../../src/contract/route-def.js';
+import { createWorkspace, grantAddon, issueToken, putByok, setLicense } from '../../src/contract/routes.js';
 import { AiRuntime, createApp, createCreditChatServer } from '../../src/server/index.js';
 import { startFakeOpenAI, type FakeReply, type RecordedRequest } from '../support/index.js';
 
@@ -23,10 +25,11 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
     },
   });
   const fixtures = new Hono();
-  const admin = (path: string, body: unknown, method = 'POST') =>
-    server.app.request(`/api/v1/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+  /** A route of the contract's table, with the admin token unless another is given. */
+  const call = (route: RouteDef, body: unknown, params: Record<string, string> = {}, token = ADMIN_TOKEN) =>
+    server.app.request(routePath(route, params), {
+      method: route.method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
@@ -40,35 +43,28 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
       byok?: boolean;
     };
     const builders = options.builders ?? 2;
-    const created = (await (await admin('/workspaces', { name: 'browser test' })).json()) as { id: string };
-    await admin(
-      `/workspaces/${created.id}/license`,
-      { builders, creditsPerBuilder: options.creditsPerBuilder ?? 500, cycleAnchorDay: options.cycleAnchorDay ?? 1 },
-      'PUT',
-    );
-    if (options.addon) await admin(`/workspaces/${created.id}/addons`, { credits: options.addon, reference: randomUUID() });
+    const created = (await (await call(createWorkspace, { name: 'browser test' })).json()) as { id: string };
+    const id = { id: created.id };
+    await call(setLicense, { builders, creditsPerBuilder: options.creditsPerBuilder ?? 500, cycleAnchorDay: options.cycleAnchorDay ?? 1 }, id);
+    if (options.addon) await call(grantAddon, { credits: options.addon, reference: randomUUID() }, id);
     const tokens: string[] = [];
     for (let i = 1; i <= builders; i++) {
-      const issued = (await (await admin(`/workspaces/${created.id}/tokens`, { builder: `builder-${i}` })).json()) as { token: string };
+      const issued = (await (await call(issueToken, { builder: `builder-${i}` }, id)).json()) as { token: string };
       tokens.push(issued.token);
     }
     if (options.byok) {
       // the workspace's "own provider" is this server's OpenAI-compatible gateway, paid by a hidden workspace
       const upstream = new URL('/__test__/v1', c.req.url).href;
-      await server.app.request('/api/v1/byok', {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ provider: 'openai', apiKey: await byokUpstreamToken(), baseUrl: upstream, model: 'credit-chat-demo-1' }),
-      });
+      await call(putByok, { provider: 'openai', apiKey: await byokUpstreamToken(), baseUrl: upstream, model: 'credit-chat-demo-1' }, {}, tokens[0]);
     }
     return c.json({ workspaceId: created.id, token: tokens[0], tokens });
   });
   let upstreamToken: Promise<string> | undefined;
   const byokUpstreamToken = () =>
     (upstreamToken ??= (async () => {
-      const created = (await (await admin('/workspaces', { name: 'byok upstream' })).json()) as { id: string };
-      await admin(`/workspaces/${created.id}/license`, { builders: 1, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 }, 'PUT');
-      return ((await (await admin(`/workspaces/${created.id}/tokens`, { builder: 'upstream' })).json()) as { token: string }).token;
+      const created = (await (await call(createWorkspace, { name: 'byok upstream' })).json()) as { id: string };
+      await call(setLicense, { builders: 1, creditsPerBuilder: 1_000_000, cycleAnchorDay: 1 }, { id: created.id });
+      return ((await (await call(issueToken, { builder: 'upstream' }, { id: created.id })).json()) as { token: string }).token;
     })());
   fixtures.post('/__test__/v1/chat/completions', (c) =>
     server.app.request('/v1/chat/completions', { method: 'POST', headers: c.req.raw.headers, body: c.req.raw.body, duplex: 'half' } as RequestInit),
