@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 
 /**
  * What a route of HTTP contract v1 is (see `routes.ts`, the table), and what the server, the
- * client and the document need to read one. No schema of any route here, so the browser can
- * import this without carrying the server's or admin's schemas.
+ * client and the document need to read one. It imports no route's schemas, so the browser can
+ * import it without carrying the server's or the operator's.
  */
 
 type Schema = z.ZodMiniType;

@@ -12,9 +12,10 @@ import { captureHold, createHold, debit, getBalance, listOperations, listUsage, 
  * and answer schemas from it.
  *
  * The routes are declared by area (`routes-ledger.ts`, `routes-chat.ts`, `routes-byok.ts`,
- * `routes-admin.ts`, `routes-gateway.ts`), each a plain object, so the browser imports the few
- * it calls from their area without carrying the other areas' schemas; what a route is, and the
- * helpers to read one, are in `route-def.ts`.
+ * `routes-admin.ts`, `routes-gateway.ts`), so the browser imports the few it calls from their
+ * area without carrying the other areas' schemas; those few are declared with `defineRoute`, whose
+ * small `…Call` part (method, path, success answer) is all the browser bundle carries. What a
+ * route is, and the helpers to read one, are in `route-def.ts`.
  */
 
 export * from './route-def.js';
