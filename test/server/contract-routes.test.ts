@@ -257,6 +257,10 @@ describe('every route answers as the document says', () => {
     await call(r.chat, 404, { body: { operation: 'sql_generation', prompt: 'x', conversationId: 'no_such_conversation', idempotencyKey: key() } });
     await call(r.chat, 413, { raw: big });
     await call(r.chat, 422, { body: { operation: 'custom_code', prompt: 'something else', idempotencyKey: chatKey } });
+    // a builder that spent its one request a minute on the limited app
+    const limitedToken = (await h.workspace({ builders: 1, creditsPerBuilder: 10 })).token;
+    await call(r.listConversations, 200, { app: limited, token: limitedToken });
+    await call(r.chat, 429, { app: limited, token: limitedToken, body: { operation: 'sql_generation', prompt: 'x', idempotencyKey: key() } });
 
     await call(r.listConversations, 200);
     await call(r.getConversation, 200, { params: { id: conversationId } });
@@ -280,6 +284,7 @@ describe('every route answers as the document says', () => {
     await call(r.createChatCompletion, 401, { token: null, body: { messages } });
     await call(r.createChatCompletion, 402, { token: emptyToken, body: { messages } });
     await call(r.createChatCompletion, 403, { token: ADMIN_TOKEN, body: { messages } });
+    await call(r.createChatCompletion, 413, { raw: JSON.stringify({ messages, padding: 'x'.repeat(1100 * 1024) }) });
     await call(r.createChatCompletion, 422, { body: { messages: [{ role: 'user', content: 'other' }] }, headers: { 'idempotency-key': gatewayKey } });
   });
 
