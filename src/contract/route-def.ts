@@ -18,6 +18,8 @@ export interface AnswerSpec {
   json?: Schema;
   /** a text/event-stream answer: the schema of each event's data by event name (`message`: unnamed events) */
   events?: Readonly<Record<string, Schema>>;
+  /** a text body of this content type, such as `text/csv` */
+  text?: string;
   description?: string;
   /** response headers worth documenting, by name */
   headers?: Readonly<Record<string, string>>;
@@ -68,10 +70,15 @@ export function defineRoute<const C extends RouteCall, const R extends Omit<Rout
   return { ...call, ...rest, answers: { ...call.answers, ...rest.answers } };
 }
 
+/** True for an AnswerSpec, false for a bare schema. */
+export function isAnswerSpec(answer: Answer): answer is AnswerSpec {
+  return 'json' in answer || 'events' in answer || 'text' in answer;
+}
+
 /** The schema of an answer's JSON body, if it has one. */
 export function answerJson(answer: Answer | undefined): Schema | undefined {
   if (!answer) return undefined;
-  return 'json' in answer || 'events' in answer ? (answer as AnswerSpec).json : (answer as Schema);
+  return isAnswerSpec(answer) ? answer.json : answer;
 }
 
 /** The route's success status (its one 2xx answer). */

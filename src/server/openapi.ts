@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ERROR_STATUS } from '../contract/errors.js';
-import { API_BASE, ROUTES as TABLE, type Answer, type AnswerSpec, type RouteDef } from '../contract/routes.js';
+import { API_BASE, isAnswerSpec, ROUTES as TABLE, type Answer, type AnswerSpec, type RouteDef } from '../contract/routes.js';
 
 type Schema = z.ZodMiniType;
 type Json = Record<string, unknown>;
@@ -33,14 +33,11 @@ function errorDescription(status: number): string {
   return codes.length ? `error: ${codes.join(' or ')}` : `status ${status}`;
 }
 
-function isSpec(answer: Answer): answer is AnswerSpec {
-  return 'json' in answer || 'events' in answer;
-}
-
 function responseObject(status: number, answer: Answer): Json {
-  const spec: AnswerSpec = isSpec(answer) ? answer : { json: answer };
+  const spec: AnswerSpec = isAnswerSpec(answer) ? answer : { json: answer };
   const content: Json = {};
   if (spec.json) content['application/json'] = { schema: jsonSchema(spec.json, 'output') };
+  if (spec.text) content[spec.text] = { schema: { type: 'string' } };
   if (spec.events) {
     // OpenAPI 3.1 has no schema for an event stream's events: each event's data is described
     // in `x-events` (the name `message` stands for events without a name).
