@@ -22,7 +22,7 @@ const PROMPTS: Record<OperationType, string> = {
 
 const instant = new DemoProvider({ firstChunkDelayMs: 0, chunkDelayMs: 0 });
 
-function requestFor(operation: OperationType, prompt = PROMPTS[operation], maxTokens = 4000): ProviderRequest {
+function requestFor(operation: OperationType, prompt = PROMPTS[operation], maxTokens = 16_000): ProviderRequest {
   return { system: systemPromptFor(operation), messages: [{ role: 'user', content: prompt }], maxTokens, operation };
 }
 
