@@ -54,7 +54,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
 
-  api.get('/operations', (c) => c.json({ operations: [...OPERATION_CATALOG] } satisfies OperationsResponse));
+  api.get('/operations', async (c) =>
+    c.json({ operations: options.ai ? await options.ai.catalog.operations() : [...OPERATION_CATALOG] } satisfies OperationsResponse),
+  );
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const admin = new Hono<AppEnv>();
