@@ -1,9 +1,10 @@
-// Estimate accuracy: a seeded workload of builder operations replayed in order through the
+// Estimate accuracy (with the demo and new-workspace figures of estimate-demo.ts): a seeded workload of builder operations replayed in order through the
 // real estimator, each workspace's history growing as its operations settle, against the
 // static catalog averages.
 import { catalogEntry, OPERATION_TYPES, type OperationType } from '../src/contract/index.js';
 import { AVERAGE_MAX_MULTIPLE, estimateOperation, HISTORY_WINDOW, MAX_PERCENTILE, percentile as historyPercentile } from '../src/server/ai/estimator.js';
 import { millicreditsForUsage, PriceTable, type ModelPrice } from '../src/server/ai/pricing.js';
+import { demoEstimateFigures } from './estimate-demo.js';
 import { percentile, round, type BenchSuite, type Figure } from './figures.js';
 import { prng } from '../test/support/prng.js';
 
@@ -179,6 +180,7 @@ export const estimateSuite: BenchSuite = {
         unit: '×',
         peer: { name: `catalog average × ${AVERAGE_MAX_MULTIPLE}`, value: round(sortedPercent(catalog.holdRatios, 50) / 100, 2) },
       },
+      ...(await demoEstimateFigures()),
     ];
   },
 };

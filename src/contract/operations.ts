@@ -19,6 +19,11 @@ export const Operation = z.object({
   type: OperationType,
   label: z.string(),
   averageCredits: z.number(),
+  /**
+   * `configured`: the operator's catalog average; `learned`: what this instance really
+   * charged on average for the type with the model in use (absent from older servers)
+   */
+  basis: z.optional(z.enum(['configured', 'learned'])),
 });
 export type Operation = z.infer<typeof Operation>;
 

@@ -28,7 +28,9 @@ in CREDIT_CHAT_DATA_DIR, default .data),
 CREDIT_CHAT_ADMIN_TOKEN (enables /api/v1/admin), PORT; AI_PROVIDER (default demo), AI_BASE_URL,
 AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and --prices flags;
 CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
-directory and PostgreSQL turns BYOK off).
+directory and PostgreSQL turns BYOK off); CREDIT_CHAT_CATALOG (a JSON catalog file),
+CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE (the catalog's
+averages and the price of a credit).
 `;
 
 /** The serve flags that set AI_* variables, flag over environment. */

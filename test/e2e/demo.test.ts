@@ -221,6 +221,8 @@ step('Send streams the answer and shows its receipt', async () => {
   receipt = receipts[0]!;
   assert.equal(receipt.operation, 'sql_generation');
   assert.ok(receipt.credits > 0 && receipt.credits <= estimate.max, `charged ${receipt.credits}, reserved up to ${estimate.max}`);
+  // a fresh demo's first SQL answer costs what the composer said, not a tenth of it
+  assertWithinShown(receipt.credits, estimate);
   receiptText = (await answer.locator('[part="receipt"]').innerText()).replace(/\s+/g, ' ');
   assert.match(receiptText, new RegExp(`Charged ${credits.format(receipt.credits).replace('.', '\\.')} credits`));
   assert.match(receiptText, /estimate ≈ [\d.,]+, up to [\d.,]+/);
@@ -264,29 +266,53 @@ step('after a reload the conversation and the balance are as they were', async (
   assert.notEqual(await page.locator('#conversation-picker').inputValue(), '');
 });
 
-/** Picks an operation, sends a prompt with Enter, waits for the receipt of its answer and returns the answer. */
+/** The charge is at most the composer's "up to" and within half of its "≈" either way (the bench's bar). */
+function assertWithinShown(charged: number, shown: { expected: number; max: number }): void {
+  assert.ok(charged <= shown.max, `charged ${charged}, the composer said up to ${shown.max}`);
+  assert.ok(Math.abs(charged - shown.expected) <= charged / 2, `charged ${charged}, the composer said ≈ ${shown.expected}`);
+}
+
+const parseCredits = (text: string) => Number(text.replace(/,/g, ''));
+
+/** Picks an operation, sends a prompt with Enter, waits for the receipt of its answer; the answer and what the composer showed. */
 async function ask(operation: string, prompt: string) {
   const answers = page.locator('credit-chat article.assistant');
   const count = await answers.count();
   await page.locator('credit-chat select#operation').selectOption(operation);
   await page.locator('credit-chat textarea#prompt').fill(prompt);
-  await page.locator('credit-chat output#estimate').filter({ hasText: /≈ [\d.,]+ credits, up to/ }).waitFor();
+  const composer = page.locator('credit-chat output#estimate').filter({ hasText: /≈ [\d.,]+ credits, up to/ });
+  await composer.waitFor();
+  // the estimate of this prompt, once the one of the previous type or an empty prompt is replaced
+  const expected = await api<Estimate>('/api/v1/estimate', ada.token, { operation, prompt });
+  const line = `≈ ${credits.format(expected.expected)} credits, up to ${credits.format(expected.max)}`;
+  await page.locator('credit-chat output#estimate').filter({ hasText: line }).waitFor();
+  const found = /≈ ([\d.,]+) credits, up to ([\d.,]+)/.exec(await page.locator('credit-chat output#estimate').innerText())!;
+  const shown = { expected: parseCredits(found[1]!), max: parseCredits(found[2]!) };
   await page.locator('credit-chat textarea#prompt').press('Enter');
   const answer = answers.nth(count);
   await answer.locator('[part="receipt"]').waitFor({ timeout: 30_000 });
-  return answer;
+  return { answer, shown };
+}
+
+/** The credits on an answer's receipt ("Charged 88.6 credits"). */
+async function chargedOn(answer: ReturnType<Page['locator']>): Promise<number> {
+  const text = (await answer.locator('[part="receipt"]').innerText()).replace(/\s+/g, ' ');
+  return parseCredits(/Charged ([\d.,]+) credits/.exec(text)![1]!);
 }
 
 step('custom code: Insert puts the code into the code panel', async () => {
-  const answer = await ask('custom_code', 'A transformer that formats order totals as currency');
+  const { answer } = await ask('custom_code', 'A transformer that formats order totals as currency');
   const code = (await answer.locator('pre code').first().innerText()).trim();
   await answer.getByRole('button', { name: /Insert/ }).first().click();
   await page.waitForFunction((expected) => (document.querySelector<HTMLTextAreaElement>('#code-editor')?.value ?? '').trim() === expected, code);
   assert.equal(await page.locator('#code-language').innerText(), 'javascript');
 });
 
-step('app generation: Insert draws the app spec on the canvas', async () => {
-  const answer = await ask('app_generation', APP_PROMPT);
+step('app generation: charged within what the composer showed, and Insert draws the app spec on the canvas', async () => {
+  const { answer, shown } = await ask('app_generation', APP_PROMPT);
+  // a fresh demo's first app generation: "≈ 100 credits, up to 200", and that is what it costs
+  assert.ok(shown.expected >= 50, `the composer said ≈ ${shown.expected}`);
+  assertWithinShown(await chargedOn(answer), shown);
   await answer.getByRole('button', { name: /Insert/ }).first().click();
   await page.locator('#canvas-surface .box').first().waitFor();
   assert.ok((await page.locator('#canvas-surface .box').count()) >= 3);

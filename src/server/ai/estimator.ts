@@ -1,10 +1,8 @@
 import { catalogEntry, MILLI_PER_CREDIT, type OperationType } from '../../contract/index.js';
 import { DEFAULT_CREDIT_RATES, millicreditsForUsage, type CreditRates, type ModelPrice } from './pricing.js';
+import { HISTORY_WINDOW, MIN_HISTORY, outputPrior, type PriorSource } from './priors.js';
 
-/** Settled operations of a type a workspace needs before its own history replaces the catalog average. */
-export const MIN_HISTORY = 5;
-/** Only the most recent settled operations count, so the estimate follows a workspace whose use changes. */
-export const HISTORY_WINDOW = 50;
+export { HISTORY_WINDOW, MIN_HISTORY };
 /** On the average basis, `max` is this many catalog averages. */
 export const AVERAGE_MAX_MULTIPLE = 2;
 /** On the history basis, `max` covers at least this percentile of the recent output tokens... */
@@ -23,6 +21,12 @@ export interface EstimateInputs {
    * (completed answers; answers the builder stopped would drag it down).
    */
   outputHistory: readonly number[];
+  /**
+   * Output tokens of this instance's settled operations of this type on the same model,
+   * every workspace's, oldest first: what a workspace without enough history of its own
+   * learns from (priors.ts).
+   */
+  instanceHistory?: readonly number[];
   /** defaults to the catalog's average credits of the type */
   averageCredits?: number;
 }
@@ -34,6 +38,8 @@ export interface CreditEstimate {
   expectedMillicredits: number;
   maxMillicredits: number;
   basis: 'average' | 'history';
+  /** whose history (the workspace's or the instance's), or the catalog */
+  source: PriorSource;
   /** on the history basis: the output tokens behind `expected` and `max` */
   expectedOutputTokens?: number;
   maxOutputTokens?: number;
@@ -75,12 +81,13 @@ export function logNormalPredictionBound(values: readonly number[], z = PREDICTI
 /**
  * What an operation will cost, before it is sent.
  *
- * - `average` (fewer than MIN_HISTORY settled operations of the type): the catalog average
+ * - `average` (fewer than MIN_HISTORY settled operations of the type in the workspace and
+ *   in the instance on this model, see priors.ts): the configured catalog average
  *   is the cost of a whole typical operation, input included, so expected = the average,
  *   or the priced input when that alone is more (a huge context); max = AVERAGE_MAX_MULTIPLE
  *   averages, or the priced input plus one average when that is more.
  * - `history`: the priced input tokens (exact) plus output tokens learned from the last
- *   HISTORY_WINDOW settled operations, priced at the model's output price: their median
+ *   HISTORY_WINDOW settled operations (the workspace's, else the instance's), priced at the model's output price: their median
  *   for `expected`; for `max` their MAX_PERCENTILE-th percentile or, when higher, the 97.5%
  *   log-normal prediction bound. The percentile alone would leave one answer in ten above
  *   `max`, i.e. cut short by max_tokens; the bound keeps that near 2.5% and widens itself
@@ -93,14 +100,16 @@ export function logNormalPredictionBound(values: readonly number[], z = PREDICTI
 export function estimateOperation(inputs: EstimateInputs): CreditEstimate {
   const { operation, inputTokens, price } = inputs;
   const rates = inputs.rates ?? DEFAULT_CREDIT_RATES;
-  const recent = inputs.outputHistory.slice(-HISTORY_WINDOW);
-  if (recent.length < MIN_HISTORY) {
+  const prior = outputPrior({ workspace: inputs.outputHistory, instance: inputs.instanceHistory });
+  const recent = prior.samples;
+  if (prior.source === 'catalog') {
     const inputMillicredits = millicreditsForUsage(price, { inputTokens, outputTokens: 0 }, rates);
     const averageMillicredits = Math.round((inputs.averageCredits ?? catalogEntry(operation).averageCredits) * MILLI_PER_CREDIT);
     return {
       operation,
       inputTokens,
       basis: 'average',
+      source: 'catalog',
       expectedMillicredits: Math.max(averageMillicredits, inputMillicredits),
       maxMillicredits: Math.max(AVERAGE_MAX_MULTIPLE * averageMillicredits, inputMillicredits + averageMillicredits),
     };
@@ -112,6 +121,7 @@ export function estimateOperation(inputs: EstimateInputs): CreditEstimate {
     operation,
     inputTokens,
     basis: 'history',
+    source: prior.source,
     expectedMillicredits: millicreditsForUsage(price, { inputTokens, outputTokens: expectedOutputTokens }, rates),
     maxMillicredits: millicreditsForUsage(price, { inputTokens, outputTokens: maxOutputTokens }, rates),
     expectedOutputTokens,

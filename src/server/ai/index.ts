@@ -9,3 +9,6 @@ export * from './tokens.js';
 export * from './pricing.js';
 export * from './estimator.js';
 export * from './system-prompts.js';
+export * from './priors.js';
+export * from './catalog-config.js';
+export * from './learned-catalog.js';

@@ -23,7 +23,7 @@ export interface ModelPrice {
   model: string;
   inputUsdPerMillion: string;
   outputUsdPerMillion: string;
-  /** where the price came from; `fallback` means the model is unknown and priced like the demo model */
+  /** where the price came from; `fallback` means the model is unknown and priced like a mid-size model */
   source: 'config' | 'builtin' | 'gpt-tokenizer' | 'fallback';
 }
 
@@ -42,10 +42,13 @@ export const DEFAULT_CREDIT_RATES: CreditRates = { serviceFee: '0.25', usdPerCre
  * for models gpt-tokenizer has no price for, and for some where its scraped figures are
  * wrong (gpt-tokenizer 4.0.0 lists gpt-4o, gpt-4.1 and gpt-5 at 10/30). They win over
  * gpt-tokenizer; the JSON config file wins over both.
- * The demo model is priced like Claude Sonnet 4, a mid-size model: 3 / 15.
+ * The demo model is priced like a frontier Opus-class model (Claude Opus 4 / 4.1 list
+ * price, 15 / 75): the catalog's averages are what such a model charges for the context
+ * and answers an app-builder assistant sends and gets (docs/ai.md). A model nobody knows
+ * is priced like a mid-size one (Claude Sonnet 4, 3 / 15).
  */
 const BUILTIN_PRICES: Readonly<Record<string, readonly [input: string, output: string]>> = {
-  [DEMO_MODEL]: ['3', '15'],
+  [DEMO_MODEL]: ['15', '75'],
   'gpt-4o': ['2.5', '10'],
   'gpt-4o-mini': ['0.15', '0.6'],
   'gpt-4.1': ['2', '8'],
@@ -74,6 +77,9 @@ const BUILTIN_PRICES: Readonly<Record<string, readonly [input: string, output: s
   'grok-3': ['3', '15'],
   'grok-3-mini': ['0.3', '0.5'],
 };
+
+/** The price of a model that is in no list (a local model, a new id): a mid-size model's. */
+const FALLBACK_PRICE = ['3', '15'] as const;
 
 /** A decimal (string or number) scaled to an integer, rounded up beyond `scale` places. */
 export function parseDecimal(value: string | number, scale: number): bigint {
@@ -184,7 +190,7 @@ function gptTokenizerPrice(model: string): readonly [string, string] | undefined
 /**
  * The price of every model: the config file's entry, else the built-in list, else
  * gpt-tokenizer's model data, each tried with the exact id, then without a vendor
- * prefix and a dated snapshot suffix; an unknown model is priced like the demo model.
+ * prefix and a dated snapshot suffix; an unknown model is priced like a mid-size model (FALLBACK_PRICE).
  */
 export class PriceTable {
   private readonly overrides: ReadonlyMap<string, readonly [string, string]>;
@@ -209,7 +215,7 @@ export class PriceTable {
         if (found) return { model, inputUsdPerMillion: found[0], outputUsdPerMillion: found[1], source };
       }
     }
-    const [input, output] = BUILTIN_PRICES[DEMO_MODEL]!;
+    const [input, output] = FALLBACK_PRICE;
     return { model, inputUsdPerMillion: input, outputUsdPerMillion: output, source: 'fallback' };
   }
 }

@@ -47,9 +47,23 @@ export function encodingForModel(model: string): TokenEncoding {
   return 'cl100k_base';
 }
 
+/** Texts at least this long are counted once: the system prompts with the builder's context (~60k characters, ~25 ms). */
+const MEMO_MIN_CHARS = 4_096;
+const MEMO_MAX_ENTRIES = 64;
+const memo = new Map<string, number>();
+
 /** Tokens of plain text; special-token strings in user text count as text, never as control tokens. */
 export function countTextTokens(text: string, model: string): number {
-  return ENCODERS[encodingForModel(model)].countTokens(text, { disallowedSpecial: new Set() });
+  const encoding = encodingForModel(model);
+  if (text.length < MEMO_MIN_CHARS) return ENCODERS[encoding].countTokens(text, { disallowedSpecial: new Set() });
+  const key = `${encoding}\u0000${text}`;
+  let count = memo.get(key);
+  if (count === undefined) {
+    count = ENCODERS[encoding].countTokens(text, { disallowedSpecial: new Set() });
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.delete(memo.keys().next().value!);
+    memo.set(key, count);
+  }
+  return count;
 }
 
 /** Tokens of one message with its framing. */

@@ -1,4 +1,4 @@
-import { loadPriceTable, providerSettingsFromEnv, type CreditRates, type PriceTable, type ProviderOptions, type ProviderSettings } from '../ai/index.js';
+import { catalogConfigFromEnv, loadPriceTable, providerSettingsFromEnv, type CatalogAverages, type CreditRates, type PriceTable, type ProviderOptions, type ProviderSettings } from '../ai/index.js';
 
 /** How the server runs AI operations. Everything is optional; the defaults suit `npm start`. */
 export interface AiOptions {
@@ -10,6 +10,8 @@ export interface AiOptions {
   prices?: PriceTable;
   /** service fee and USD per credit; default 25% and 0.01 */
   rates?: CreditRates;
+  /** the configured catalog's average credits per type; default the built-in catalog */
+  averages?: CatalogAverages;
   /** encrypts BYOK keys at rest (CREDIT_CHAT_SECRET); without it PUT /byok answers 403 */
   secret?: string;
   /**
@@ -28,9 +30,14 @@ export interface AiOptions {
   heartbeatMs?: number;
 }
 
-/** AI settings from AI_PROVIDER, AI_BASE_URL, AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES and CREDIT_CHAT_SECRET. */
+/**
+ * AI settings from AI_PROVIDER, AI_BASE_URL, AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES,
+ * CREDIT_CHAT_SECRET, and the catalog and credit price (CREDIT_CHAT_CATALOG,
+ * CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE).
+ */
 export function aiOptionsFromEnv(env: Record<string, string | undefined> = process.env): AiOptions {
-  const options: AiOptions = { provider: providerSettingsFromEnv(env), prices: loadPriceTable({ env }) };
+  const catalog = catalogConfigFromEnv(env);
+  const options: AiOptions = { provider: providerSettingsFromEnv(env), prices: loadPriceTable({ env }), rates: catalog.rates, averages: catalog.averages };
   const secret = env.CREDIT_CHAT_SECRET?.trim();
   if (secret) options.secret = secret;
   return options;

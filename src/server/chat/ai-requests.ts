@@ -2,6 +2,7 @@ import type { OperationType } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
 import type { BuilderContext, Clock } from '../ledger/ledger.js';
 import type { SqlClient } from '../store/store.js';
+import { modelFamilyPattern } from '../ai/priors.js';
 import type { RunOutcome } from './metered-run.js';
 
 /**
@@ -138,5 +139,22 @@ export class AiRequestStore {
       [workspaceId, operation, limit],
     );
     return rows.map((r) => Number(r.output_tokens)).reverse();
+  }
+
+  /**
+   * Usage of this instance's latest complete answers of a type on a model (every
+   * workspace's, own keys included), oldest first: what a workspace without enough history
+   * of its own is estimated from, and what GET /operations learns. The model is matched as
+   * the provider reported it, with or without a vendor prefix or a dated snapshot suffix.
+   */
+  async instanceUsage(operation: OperationType, model: string, limit: number): Promise<{ inputTokens: number; outputTokens: number }[]> {
+    const rows = await this.db.query<{ input_tokens: string | number; output_tokens: number }>(
+      `SELECT r.result->'receipt'->'usage'->>'inputTokens' AS input_tokens, r.output_tokens FROM ai_requests r
+       WHERE r.operation = $1 AND r.finish = 'complete' AND r.output_tokens IS NOT NULL
+         AND r.result->'receipt'->'usage'->>'model' ~ $2
+       ORDER BY r.settled_at DESC LIMIT $3`,
+      [operation, modelFamilyPattern(model), limit],
+    );
+    return rows.map((r) => ({ inputTokens: Number(r.input_tokens ?? 0), outputTokens: Number(r.output_tokens) })).reverse();
   }
 }

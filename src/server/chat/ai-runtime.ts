@@ -1,4 +1,4 @@
-import { DEFAULT_CREDIT_RATES, PriceTable, type CreditRates } from '../ai/index.js';
+import { BUILTIN_AVERAGES, DEFAULT_CREDIT_RATES, LearnedCatalog, PriceTable, type CreditRates } from '../ai/index.js';
 import { ByokStore } from '../byok/byok-store.js';
 import { KeyCipher } from '../byok/key-cipher.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -25,6 +25,8 @@ export class AiRuntime implements PlanDeps {
   readonly streamStartGraceMs: number;
   readonly heartbeatMs: number;
   readonly runDeps: RunDeps;
+  /** GET /operations: the configured averages, or what this instance really charges */
+  readonly catalog: LearnedCatalog;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly closing = new AbortController();
 
@@ -48,6 +50,13 @@ export class AiRuntime implements PlanDeps {
     this.conversations = new ConversationStore(ledger.store, ledger, staleAfterMs);
     this.requests = new AiRequestStore(ledger.store, ledger, staleAfterMs);
     this.providers = new ProviderResolver(options.provider ?? { provider: 'demo' }, options.providerOptions ?? {}, this.byok);
+    this.catalog = new LearnedCatalog({
+      averages: options.averages ?? BUILTIN_AVERAGES,
+      price: this.prices.priceOf(this.providers.model),
+      rates: this.rates,
+      source: (operation, model, limit) => this.requests.instanceUsage(operation, model, limit),
+      track: (work) => this.track(work),
+    });
     this.runDeps = { ledger, rates: this.rates, deadlineMs: Math.max(holdMs / 2, holdMs - DEADLINE_MARGIN_MS) };
   }
 

@@ -19,7 +19,7 @@ export async function planChat(
   const history = input.conversationId ? await ai.conversations.context(ctx, input.conversationId) : [];
   return planOperation(ai, ctx, target, {
     operation: input.operation,
-    system: systemPromptFor(input.operation),
+    system: systemPromptFor(input.operation, target.model),
     messages: [...history, { role: 'user', content: input.prompt }],
   });
 }

@@ -5,6 +5,8 @@ import {
   contextWindowOf,
   estimateOperation,
   HISTORY_WINDOW,
+  MIN_HISTORY,
+  type CatalogAverages,
   type ChatMessage,
   type CreditEstimate,
   type CreditRates,
@@ -38,6 +40,8 @@ export interface PlanDeps {
   prices: PriceTable;
   rates: CreditRates;
   requests: AiRequestStore;
+  /** the configured catalog, learned from as operations settle; default the built-in averages */
+  catalog?: { averages: CatalogAverages; observe(): void };
 }
 
 /** The most output tokens a model gives in one answer. */
@@ -67,7 +71,19 @@ export async function planOperation(
   }
   const price = deps.prices.priceOf(target.model);
   const outputHistory = await deps.requests.outputHistory(ctx.workspaceId, input.operation, HISTORY_WINDOW);
-  const estimate = estimateOperation({ operation: input.operation, inputTokens: capped.inputTokens, price, rates: deps.rates, outputHistory });
+  // a workspace short of history of its own learns from the instance's, on the same model
+  const instanceHistory =
+    outputHistory.length < MIN_HISTORY ? (await deps.requests.instanceUsage(input.operation, target.model, HISTORY_WINDOW)).map((u) => u.outputTokens) : [];
+  deps.catalog?.observe();
+  const estimate = estimateOperation({
+    operation: input.operation,
+    inputTokens: capped.inputTokens,
+    price,
+    rates: deps.rates,
+    outputHistory,
+    instanceHistory,
+    averageCredits: deps.catalog?.averages[input.operation],
+  });
   return { operation: input.operation, target, price, system: input.system, messages: capped.messages, inputTokens: capped.inputTokens, estimate };
 }
 

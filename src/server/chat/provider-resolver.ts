@@ -23,6 +23,11 @@ export class ProviderResolver {
     this.serverProvider = createProvider(settings, options);
   }
 
+  /** The model of the server's provider: what workspaces without their own key run. */
+  get model(): string {
+    return this.serverProvider.model;
+  }
+
   /** The server's provider and model, for the startup line, e.g. `demo credit-chat-demo-1`. */
   describe(): string {
     return `${this.serverProvider.name} ${this.serverProvider.model}`;

@@ -45,7 +45,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
 
-  handle(api, API_BASE, routes.listOperations, () => ({ operations: [...OPERATION_CATALOG] }));
+  handle(api, API_BASE, routes.listOperations, async () => ({
+    operations: options.ai ? await options.ai.catalog.operations() : [...OPERATION_CATALOG],
+  }));
   handle(api, API_BASE, routes.getOpenApiDocument, () => openApiDocument() as { openapi: string });
 
   const admin = new Hono<AppEnv>();

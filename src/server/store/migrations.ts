@@ -156,4 +156,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger schema', sql: schema },
   { version: 2, name: 'ledger functions', sql: LEDGER_FUNCTIONS },
   { version: 3, name: 'ai operations: byok keys, conversations, ai requests', sql: AI_SCHEMA },
+  {
+    version: 4,
+    name: 'learned estimates: the instance history of each operation type',
+    sql: `CREATE INDEX ai_requests_instance_completed ON ai_requests (operation, settled_at DESC) WHERE finish = 'complete';`,
+  },
 ];

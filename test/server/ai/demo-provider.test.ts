@@ -22,7 +22,7 @@ const PROMPTS: Record<OperationType, string> = {
 
 const instant = new DemoProvider({ firstChunkDelayMs: 0, chunkDelayMs: 0 });
 
-function requestFor(operation: OperationType, prompt = PROMPTS[operation], maxTokens = 4000): ProviderRequest {
+function requestFor(operation: OperationType, prompt = PROMPTS[operation], maxTokens = 16_000): ProviderRequest {
   return { system: systemPromptFor(operation), messages: [{ role: 'user', content: prompt }], maxTokens, operation };
 }
 
@@ -106,6 +106,19 @@ describe('demo provider', () => {
     assert.ok(deltas.length > 20);
     assert.ok(deltas.every((d) => d.length <= 16));
     assert.ok(elapsed >= (deltas.length - 1) * 4 * 0.7, `${elapsed} ms for ${deltas.length} chunks`);
+  });
+
+  it('sends a long answer several chunks per pause, so that it streams within its time budget', async () => {
+    const budgeted = new DemoProvider({ firstChunkDelayMs: 0, chunkDelayMs: 20, maxStreamMs: 200 });
+    const whole = await run(requestFor('app_generation'));
+    const { deltas, text } = await run(requestFor('app_generation'), budgeted);
+    assert.equal(text, whole.text);
+    assert.ok(whole.deltas.length > 1000, `${whole.deltas.length} small chunks`);
+    // 200 ms at 20 ms a pause: about 10 pauses, however long the answer
+    assert.ok(deltas.length <= 11, `${deltas.length} deltas`);
+    // an answer that fits the budget keeps its small chunks
+    const paced = new DemoProvider({ firstChunkDelayMs: 0, chunkDelayMs: 1, maxStreamMs: 15_000 });
+    assert.deepEqual((await run(requestFor('custom_code'), paced)).deltas, (await run(requestFor('custom_code'))).deltas);
   });
 
   it('stops with kind aborted when the signal aborts', async () => {

@@ -12,7 +12,8 @@ import {
   percentile,
 } from '../../../src/server/ai/estimator.js';
 import { millicreditsForUsage, type ModelPrice } from '../../../src/server/ai/pricing.js';
-import { SYSTEM_PROMPTS } from '../../../src/server/ai/system-prompts.js';
+import { modelFamilyPattern, outputPrior } from '../../../src/server/ai/priors.js';
+import { BUILDER_CONTEXT_MIN_WINDOW, SYSTEM_PROMPTS, systemPromptFor } from '../../../src/server/ai/system-prompts.js';
 import { countTextTokens } from '../../../src/server/ai/tokens.js';
 
 const PRICE: ModelPrice = { model: 'credit-chat-demo-1', inputUsdPerMillion: '3', outputUsdPerMillion: '15', source: 'builtin' };
@@ -116,5 +117,69 @@ describe('system prompts', () => {
     for (const prompt of prompts) assert.ok(countTextTokens(prompt, 'gpt-4o') < 250, 'billed on every request, so short');
     assert.match(SYSTEM_PROMPTS.sql_generation, /SQL/);
     assert.match(SYSTEM_PROMPTS.app_generation, /json/);
+  });
+});
+
+describe('priors: the workspace, then the instance on the same model, then the catalog', () => {
+  const few = [400, 420];
+  const instance = [900, 1000, 1100, 950, 1050, 980];
+  it('prefers the workspace’s own history once it has enough', () => {
+    const own = [100, 110, 120, 130, 140];
+    assert.deepEqual(outputPrior({ workspace: own, instance }), { source: 'workspace', samples: own });
+  });
+
+  it('falls back to the instance’s history, topped with the workspace’s few answers, newest last', () => {
+    const prior = outputPrior({ workspace: few, instance });
+    assert.equal(prior.source, 'instance');
+    assert.deepEqual(prior.samples, [...instance, ...few]);
+    const long = Array.from({ length: HISTORY_WINDOW + 10 }, (_, i) => 1000 + i);
+    const capped = outputPrior({ workspace: few, instance: long });
+    assert.equal(capped.samples.length, HISTORY_WINDOW);
+    assert.deepEqual(capped.samples.slice(-2), few);
+    assert.equal(capped.samples[0], long[long.length - HISTORY_WINDOW + few.length]);
+  });
+
+  it('is the catalog while neither has MIN_HISTORY answers', () => {
+    assert.deepEqual(outputPrior({ workspace: few, instance: instance.slice(0, MIN_HISTORY - 1) }), { source: 'catalog', samples: [] });
+    assert.deepEqual(outputPrior({ workspace: [] }), { source: 'catalog', samples: [] });
+  });
+
+  it('makes a new workspace’s first estimate from the instance’s answers, and its max covers them', () => {
+    const e = estimateOperation({ operation: 'sql_generation', inputTokens: 2000, price: PRICE, outputHistory: [], instanceHistory: instance });
+    assert.equal(e.basis, 'history');
+    assert.equal(e.source, 'instance');
+    assert.equal(e.expectedOutputTokens, Math.ceil(median(instance)));
+    assert.ok(e.maxOutputTokens! >= Math.max(...instance));
+    const fresh = estimateOperation({ operation: 'sql_generation', inputTokens: 2000, price: PRICE, outputHistory: [], instanceHistory: [] });
+    assert.deepEqual([fresh.basis, fresh.source], ['average', 'catalog']);
+  });
+
+  it('takes the configured average on the catalog basis', () => {
+    const e = estimateOperation({ operation: 'sql_generation', inputTokens: 10, price: PRICE, outputHistory: [], averageCredits: 7.5 });
+    assert.equal(e.expectedMillicredits, 7_500);
+    assert.equal(e.maxMillicredits, AVERAGE_MAX_MULTIPLE * 7_500);
+  });
+
+  it('matches a model with or without a vendor prefix and a dated snapshot, and no other model', () => {
+    const pattern = new RegExp(modelFamilyPattern('gpt-4o-mini'));
+    for (const id of ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'openai/gpt-4o-mini']) assert.match(id, pattern);
+    for (const id of ['gpt-4o', 'gpt-4o-mini-high', 'xgpt-4o-mini']) assert.doesNotMatch(id, pattern);
+    assert.doesNotMatch('gpt-4x1', new RegExp(modelFamilyPattern('gpt-4.1')), 'a dot is a dot');
+    assert.match('claude-sonnet-4-20250514', new RegExp(modelFamilyPattern('claude-sonnet-4')));
+  });
+});
+
+describe('the builder context of system prompts', () => {
+  it('sends the component catalog for app-level types and the schema for SQL, on models with room for it', () => {
+    assert.match(systemPromptFor('app_generation', 'gpt-4o-mini'), /## Component catalog/);
+    assert.match(systemPromptFor('sql_generation', 'gpt-4o-mini'), /CREATE TABLE orders/);
+    assert.doesNotMatch(systemPromptFor('sql_generation', 'gpt-4o-mini'), /## Component catalog/);
+  });
+
+  it('sends the fixed demo app to the demo model only, and the short prompt alone to small windows', () => {
+    assert.match(systemPromptFor('new_feature', 'credit-chat-demo-1'), /## The app open in the editor/);
+    assert.doesNotMatch(systemPromptFor('new_feature', 'gpt-4o-mini'), /## The app open in the editor/);
+    assert.equal(systemPromptFor('app_generation', 'llama3.1:8b'), SYSTEM_PROMPTS.app_generation);
+    assert.ok(BUILDER_CONTEXT_MIN_WINDOW > 8_192);
   });
 });

@@ -148,8 +148,9 @@ describe('maxOutputTokensWithin', () => {
 describe('PriceTable', () => {
   const table = new PriceTable();
 
-  it('prices the demo model like Claude Sonnet 4 (3 / 15)', () => {
-    assert.deepEqual(table.priceOf(DEMO_MODEL), { model: DEMO_MODEL, inputUsdPerMillion: '3', outputUsdPerMillion: '15', source: 'builtin' });
+  it('prices the demo model like an Opus-class model (15 / 75), and unknown models like a mid-size one (3 / 15)', () => {
+    assert.deepEqual(table.priceOf(DEMO_MODEL), { model: DEMO_MODEL, inputUsdPerMillion: '15', outputUsdPerMillion: '75', source: 'builtin' });
+    assert.deepEqual(table.priceOf('llama3.1:8b'), { model: 'llama3.1:8b', inputUsdPerMillion: '3', outputUsdPerMillion: '15', source: 'fallback' });
   });
 
   it('takes gpt-tokenizer data where the built-in list has nothing', () => {

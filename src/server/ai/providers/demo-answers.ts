@@ -1,4 +1,5 @@
 import type { OperationType } from '../../../contract/index.js';
+import { DEMO_APP } from '../builder-context.js';
 
 /** The line every demo answer starts with, so no one takes it for a real model's work. */
 export function demoNotice(model: string): string {
@@ -138,43 +139,271 @@ export function compactJson(value: unknown, indent = ''): string {
   return `{\n${entries.join(',\n')}\n${indent}}`;
 }
 
-function appSpec(name: string, entity: Entity): string {
-  const spec = {
-    name,
-    pages: [
-      {
-        name: titleCase([entity.table.replace(/_/g, ' ')]),
-        components: [
-          { type: 'text', id: 'title', value: `# ${name}` },
-          { type: 'textinput', id: 'searchInput', placeholder: `Search ${entity.table}` },
-          { type: 'table', id: `${camelCase([entity.table])}Table`, data: `{{ queries.list_${entity.table}.data }}`, columns: entity.columns },
-          { type: 'button', id: 'addButton', text: 'Add', onClick: 'openModal(editModal)' },
-        ],
-      },
-      {
-        name: 'Edit',
-        components: [
-          {
-            type: 'form',
-            id: 'editForm',
-            fields: entity.columns.filter((c) => c !== 'id'),
-            onSubmit: `runQuery(save_${entity.table.replace(/s$/, '')})`,
-          },
-        ],
-      },
-    ],
-    queries: [
-      { name: `list_${entity.table}`, sql: `SELECT ${entity.columns.join(', ')} FROM ${entity.table} ORDER BY id DESC LIMIT 100` },
-      {
-        name: `save_${entity.table.replace(/s$/, '')}`,
-        sql: `INSERT INTO ${entity.table} (${entity.columns.slice(1).join(', ')}) VALUES (${entity.columns
-          .slice(1)
-          .map((c) => `{{ editForm.data.${c} }}`)
-          .join(', ')})`,
-      },
-    ],
-  };
-  return fence('json', compactJson(spec));
+type Component = { type: string; id: string } & Record<string, unknown>;
+type Query = { name: string; sql: string; runOnLoad?: boolean; transformer?: string };
+
+const at = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
+
+function singular(table: string): string {
+  return table.replace(/ies$/, 'y').replace(/s$/, '');
+}
+
+function columnKind(column: string): string {
+  if (column === 'id') return 'link';
+  if (/(_at|date|deadline)$/.test(column)) return 'date';
+  if (/(amount|price|total|salary|budget|value)/.test(column)) return 'currency';
+  if (/(status|priority|role|segment|method)/.test(column)) return 'badge';
+  if (/(quantity|count|stock|hours)/.test(column)) return 'number';
+  return 'text';
+}
+
+function fieldType(column: string): string {
+  if (/(_at|date|deadline)$/.test(column)) return 'date';
+  if (/(amount|price|total|salary|budget|quantity|stock|count|hours)/.test(column)) return 'number';
+  if (/email/.test(column)) return 'email';
+  if (/(status|priority|role|department|method|warehouse|country)/.test(column)) return 'select';
+  return 'text';
+}
+
+function label(column: string): string {
+  return titleCase(column.replace(/_id$/, '').split('_'));
+}
+
+function statusColumn(entity: Entity): string {
+  return entity.columns.find((c) => /status|priority|role|department|method|warehouse|country/.test(c)) ?? 'status';
+}
+
+function dateColumn(entity: Entity): string {
+  return entity.columns.find((c) => /_(at|date)$|deadline/.test(c)) ?? 'created_at';
+}
+
+/** The queries of a generated app over one table, the way the builder's conventions name them. */
+function appQueries(entity: Entity): Query[] {
+  const t = entity.table;
+  const one = singular(t);
+  const cols = entity.columns;
+  const edit = cols.filter((c) => c !== 'id');
+  const status = statusColumn(entity);
+  const date = dateColumn(entity);
+  const form = `${camelCase([one])}Form`;
+  return [
+    {
+      name: `list_${t}`,
+      runOnLoad: true,
+      sql: `SELECT ${cols.join(', ')}\nFROM ${t}\nWHERE ({{ searchInput.value }} = '' OR ${cols[1]}::text ILIKE '%' || {{ searchInput.value }} || '%')\n  AND ({{ ${status}Filter.value }} IS NULL OR ${status} = {{ ${status}Filter.value }})\nORDER BY ${date} DESC\nLIMIT {{ ${camelCase([t])}Table.pageSize }} OFFSET {{ ${camelCase([t])}Table.pageIndex * ${camelCase([t])}Table.pageSize }}`,
+    },
+    { name: `count_${t}`, runOnLoad: true, sql: `SELECT count(*) AS total\nFROM ${t}\nWHERE ({{ searchInput.value }} = '' OR ${cols[1]}::text ILIKE '%' || {{ searchInput.value }} || '%')` },
+    { name: `get_${one}`, sql: `SELECT ${cols.join(', ')}\nFROM ${t}\nWHERE id = {{ page.params.id }}` },
+    {
+      name: `insert_${one}`,
+      sql: `INSERT INTO ${t} (${edit.join(', ')})\nVALUES (${edit.map((c) => `{{ ${form}.data.${c} }}`).join(', ')})\nRETURNING id`,
+    },
+    {
+      name: `update_${one}`,
+      sql: `UPDATE ${t}\nSET ${edit.map((c) => `${c} = {{ ${form}.data.${c} }}`).join(',\n    ')}\nWHERE id = {{ page.params.id }}`,
+    },
+    { name: `delete_${one}`, sql: `DELETE FROM ${t}\nWHERE id = {{ page.params.id }}` },
+    {
+      name: `${t}_summary`,
+      runOnLoad: true,
+      sql: `SELECT count(*) FILTER (WHERE ${date} >= now() - interval '30 days') AS recent,\n       count(*) FILTER (WHERE ${date} < now() - interval '30 days') AS previous,\n       sum(${entity.measure}) FILTER (WHERE ${date} >= now() - interval '30 days') AS ${entity.measure}_recent,\n       count(DISTINCT ${status}) AS ${status}_count\nFROM ${t}\nWHERE ${date} >= now() - interval '60 days'`,
+    },
+    {
+      name: `${t}_by_day`,
+      runOnLoad: true,
+      sql: `SELECT date_trunc('day', ${date})::date AS day, count(*) AS ${t}, sum(${entity.measure}) AS ${entity.measure}\nFROM ${t}\nWHERE ${date} >= now() - interval '30 days'\nGROUP BY 1\nORDER BY 1`,
+    },
+    { name: `${t}_by_${status}`, runOnLoad: true, sql: `SELECT ${status}, count(*) AS ${t}\nFROM ${t}\nGROUP BY ${status}\nORDER BY ${t} DESC` },
+    { name: `top_${t}`, runOnLoad: true, sql: `SELECT ${cols.slice(0, 3).join(', ')}, ${entity.measure}\nFROM ${t}\nORDER BY ${entity.measure} DESC NULLS LAST\nLIMIT 10` },
+    {
+      name: `import_${t}`,
+      sql: `INSERT INTO ${t} (${edit.join(', ')})\nSELECT ${edit.map((c) => `r.${c}`).join(', ')}\nFROM json_populate_recordset(NULL::${t}, {{ JSON.stringify(importUpload.parsedData) }}) AS r\nON CONFLICT (id) DO NOTHING\nRETURNING id`,
+    },
+    {
+      name: `${one}_history`,
+      sql: `SELECT changed_at, changed_by, field, old_value, new_value\nFROM audit_log\nWHERE table_name = '${t}' AND row_id = {{ page.params.id }}\nORDER BY changed_at DESC\nLIMIT 50`,
+    },
+  ];
+}
+
+/** The pages of a generated app over one table: list, detail, dashboard, import. */
+function appPages(name: string, entity: Entity): { name: string; path: string; components: Component[] }[] {
+  const t = entity.table;
+  const one = singular(t);
+  const cols = entity.columns;
+  const status = statusColumn(entity);
+  const tableId = `${camelCase([t])}Table`;
+  const form = `${camelCase([one])}Form`;
+  const list: Component[] = [
+    { type: 'text', id: 'title', value: `# ${name}`, size: 'xl', position: at(0, 0, 8, 5) },
+    { type: 'textinput', id: 'searchInput', label: 'Search', placeholder: `Search ${t.replace(/_/g, ' ')}`, debounceMs: 300, position: at(0, 6, 4, 5) },
+    { type: 'select', id: `${status}Filter`, label: label(status), options: `{{ queries.${t}_by_${status}.data.map((r) => ({ label: r.${status}, value: r.${status} })) }}`, placeholder: `Any ${status}`, position: at(4, 6, 3, 5) },
+    {
+      type: 'button',
+      id: 'addButton',
+      text: `New ${one.replace(/_/g, ' ')}`,
+      icon: 'plus',
+      onClick: [{ action: 'navigate', page: `${titleCase([one])} detail`, params: { id: 'new' } }],
+      position: at(10, 6, 2, 5),
+    },
+    {
+      type: 'table',
+      id: tableId,
+      data: `{{ queries.list_${t}.data }}`,
+      loadingState: `{{ queries.list_${t}.isLoading }}`,
+      serverSidePagination: true,
+      pageSize: 25,
+      selectionMode: 'single',
+      emptyText: `No ${t.replace(/_/g, ' ')} match the search`,
+      columns: cols.map((c) => ({ key: c, label: label(c), type: columnKind(c) })),
+      actions: [
+        { label: 'Open', onClick: [{ action: 'navigate', page: `${titleCase([one])} detail`, params: { id: '{{ currentRow.id }}' } }] },
+        { label: 'Delete', variant: 'danger', onClick: [{ action: 'runQuery', name: `delete_${one}`, confirm: `Delete this ${one}?` }, { action: 'runQuery', name: `list_${t}` }] },
+      ],
+      onRowClick: [{ action: 'navigate', page: `${titleCase([one])} detail`, params: { id: '{{ currentRow.id }}' } }],
+      position: at(0, 12, 12, 60),
+    },
+    { type: 'text', id: 'countText', value: `{{ queries.count_${t}.data[0].total }} ${t.replace(/_/g, ' ')}`, size: 'sm', align: 'right', position: at(8, 73, 4, 4) },
+  ];
+  const detail: Component[] = [
+    { type: 'text', id: 'detailTitle', value: `## {{ page.params.id === 'new' ? 'New ${one.replace(/_/g, ' ')}' : queries.get_${one}.data[0].${cols[1]} }}`, position: at(0, 0, 8, 5) },
+    {
+      type: 'form',
+      id: form,
+      fields: cols
+        .filter((c) => c !== 'id')
+        .map((c) => ({ name: c, label: label(c), type: fieldType(c), required: c === cols[1], ...(fieldType(c) === 'select' ? { options: `{{ queries.${t}_by_${status}.data.map((r) => r.${status}) }}` } : {}) })),
+      initialData: `{{ queries.get_${one}.data[0] ?? {} }}`,
+      submitText: 'Save',
+      validation: Object.fromEntries(
+        cols.filter((c) => fieldType(c) === 'number').map((c) => [c, { min: 0, message: `${label(c)} cannot be negative` }]),
+      ),
+      onSubmit: [
+        { action: 'runQuery', name: `{{ page.params.id === 'new' ? 'insert_${one}' : 'update_${one}' }}` },
+        { action: 'showNotification', text: `${titleCase([one.replace(/_/g, ' ')])} saved`, type: 'success' },
+        { action: 'navigate', page: titleCase([t.replace(/_/g, ' ')]) },
+      ],
+      position: at(0, 6, 7, 55),
+    },
+    {
+      type: 'button',
+      id: 'deleteButton',
+      text: 'Delete',
+      variant: 'danger',
+      confirm: `Delete this ${one.replace(/_/g, ' ')}? This cannot be undone.`,
+      visible: "{{ page.params.id !== 'new' }}",
+      onClick: [{ action: 'runQuery', name: `delete_${one}` }, { action: 'navigate', page: titleCase([t.replace(/_/g, ' ')]) }],
+      position: at(0, 62, 2, 5),
+    },
+    {
+      type: 'table',
+      id: 'historyTable',
+      data: `{{ queries.${one}_history.data }}`,
+      columns: [
+        { key: 'changed_at', label: 'When', type: 'date' },
+        { key: 'changed_by', label: 'Who' },
+        { key: 'field', label: 'Field' },
+        { key: 'old_value', label: 'Before' },
+        { key: 'new_value', label: 'After' },
+      ],
+      pageSize: 10,
+      emptyText: 'No changes yet',
+      position: at(7, 6, 5, 55),
+    },
+  ];
+  const dashboard: Component[] = [
+    { type: 'stat', id: 'recentStat', label: `${titleCase([t.replace(/_/g, ' ')])}, 30 days`, value: `{{ queries.${t}_summary.data[0].recent }}`, previousValue: `{{ queries.${t}_summary.data[0].previous }}`, format: 'number', position: at(0, 0, 4, 12) },
+    { type: 'stat', id: 'measureStat', label: `${label(entity.measure)}, 30 days`, value: `{{ queries.${t}_summary.data[0].${entity.measure}_recent }}`, format: 'currency', position: at(4, 0, 4, 12) },
+    { type: 'stat', id: 'statusStat', label: `${label(status)} values`, value: `{{ queries.${t}_summary.data[0].${status}_count }}`, format: 'number', position: at(8, 0, 4, 12) },
+    { type: 'chart', id: 'byDayChart', chartType: 'area', data: `{{ queries.${t}_by_day.data }}`, xKey: 'day', yKeys: [t], legend: 'none', position: at(0, 13, 8, 40) },
+    { type: 'chart', id: 'byStatusChart', chartType: 'pie', data: `{{ queries.${t}_by_${status}.data }}`, xKey: status, yKeys: [t], legend: 'bottom', position: at(8, 13, 4, 40) },
+    {
+      type: 'table',
+      id: 'topTable',
+      data: `{{ queries.top_${t}.data }}`,
+      columns: [...cols.slice(0, 3), entity.measure].map((c) => ({ key: c, label: label(c), type: columnKind(c) })),
+      pageSize: 10,
+      position: at(0, 54, 12, 40),
+    },
+  ];
+  const importPage: Component[] = [
+    { type: 'text', id: 'importHelp', value: `## Import ${t.replace(/_/g, ' ')}\nUpload a CSV with the columns ${cols.filter((c) => c !== 'id').map((c) => `\`${c}\``).join(', ')}. Rows whose id exists are skipped.`, position: at(0, 0, 12, 8) },
+    { type: 'fileupload', id: 'importUpload', accept: '.csv,text/csv', maxSizeMb: 5, parseCsv: true, position: at(0, 9, 6, 10) },
+    { type: 'table', id: 'previewTable', data: '{{ importUpload.parsedData?.slice(0, 20) ?? [] }}', columns: cols.map((c) => ({ key: c, label: label(c) })), pageSize: 0, emptyText: 'Choose a file to preview it', position: at(0, 20, 12, 40) },
+    {
+      type: 'button',
+      id: 'importButton',
+      text: 'Import',
+      disabled: '{{ !importUpload.parsedData?.length }}',
+      onClick: [
+        { action: 'runQuery', name: `import_${t}` },
+        { action: 'showNotification', text: `{{ queries.import_${t}.data.length }} ${t.replace(/_/g, ' ')} imported`, type: 'success' },
+        { action: 'runQuery', name: `list_${t}` },
+      ],
+      position: at(0, 61, 2, 5),
+    },
+  ];
+  const board: Component[] = [
+    { type: 'text', id: 'boardTitle', value: `## ${titleCase([t.replace(/_/g, ' ')])} by ${status}`, position: at(0, 0, 8, 5) },
+    {
+      type: 'kanban',
+      id: 'statusBoard',
+      data: `{{ queries.list_${t}.data }}`,
+      groupKey: status,
+      columns: `{{ queries.${t}_by_${status}.data.map((r) => ({ value: r.${status}, title: r.${status} })) }}`,
+      titleKey: cols[1],
+      onCardMove: [{ action: 'runQuery', name: `update_${one}`, params: { id: '{{ card.id }}', [status]: '{{ toColumn.value }}' } }, { action: 'showNotification', text: 'Moved', type: 'info' }],
+      onCardClick: [{ action: 'navigate', page: `${titleCase([one])} detail`, params: { id: '{{ card.id }}' } }],
+      position: at(0, 6, 12, 70),
+    },
+  ];
+  const report: Component[] = [
+    { type: 'text', id: 'reportTitle', value: `## ${titleCase([t.replace(/_/g, ' ')])} report`, position: at(0, 0, 8, 5) },
+    { type: 'datepicker', id: 'reportRange', mode: 'range', format: 'MMM d, yyyy', position: at(0, 6, 4, 5) },
+    { type: 'select', id: 'reportGroup', label: 'Group by', options: [{ label: 'Day', value: 'day' }, { label: 'Week', value: 'week' }, { label: 'Month', value: 'month' }], position: at(4, 6, 3, 5) },
+    { type: 'button', id: 'reportExport', text: 'Export CSV', icon: 'download', onClick: [{ action: 'download', data: `{{ queries.${t}_by_day.data }}`, fileName: `${t}-report.csv`, format: 'csv' }], position: at(10, 6, 2, 5) },
+    { type: 'chart', id: 'reportChart', chartType: 'bar', data: `{{ queries.${t}_by_day.data }}`, xKey: 'day', yKeys: [t, entity.measure], stacked: false, legend: 'top', position: at(0, 12, 12, 40) },
+    { type: 'table', id: 'reportTable', data: `{{ queries.${t}_by_day.data }}`, columns: [{ key: 'day', label: 'Day', type: 'date' }, { key: t, label: titleCase([t.replace(/_/g, ' ')]), type: 'number' }, { key: entity.measure, label: label(entity.measure), type: 'currency' }], pageSize: 31, position: at(0, 53, 12, 40) },
+  ];
+  const settings: Component[] = [
+    { type: 'text', id: 'settingsTitle', value: '## Settings', position: at(0, 0, 8, 5) },
+    {
+      type: 'form',
+      id: 'settingsForm',
+      fields: [
+        { name: 'default_page_size', label: 'Rows per page', type: 'number', required: true },
+        { name: `default_${status}`, label: `Default ${status}`, type: 'select', options: `{{ queries.${t}_by_${status}.data.map((r) => r.${status}) }}` },
+        { name: 'notify_email', label: 'Notify on changes', type: 'email' },
+      ],
+      initialData: '{{ app.variables.settings ?? { default_page_size: 25 } }}',
+      submitText: 'Save settings',
+      onSubmit: [{ action: 'script', code: 'setVariable("settings", settingsForm.data)' }, { action: 'showNotification', text: 'Settings saved', type: 'success' }],
+      allowedGroups: ['admins'],
+      position: at(0, 6, 6, 30),
+    },
+  ];
+  return [
+    { name: titleCase([t.replace(/_/g, ' ')]), path: `/${t}`, components: list },
+    { name: `${titleCase([one])} detail`, path: `/${t}/:id`, components: detail },
+    { name: 'Dashboard', path: '/dashboard', components: dashboard },
+    { name: 'Import', path: '/import', components: importPage },
+    { name: 'Board', path: '/board', components: board },
+    { name: 'Report', path: '/report', components: report },
+    { name: 'Settings', path: '/settings', components: settings },
+  ];
+}
+
+function appSpec(name: string, entity: Entity): { name: string; theme: object; pages: ReturnType<typeof appPages>; queries: Query[] } {
+  return { name, theme: { primary: '#3b5bdb', mode: 'light' }, pages: appPages(name, entity), queries: appQueries(entity) };
+}
+
+/** JSON indented by 2, as models write the blocks a builder inserts. */
+function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function describeQueries(queries: readonly Query[]): string {
+  return queries.map((q) => `- \`${q.name}\`${q.runOnLoad ? ' (runs on page load)' : ''}: ${q.sql.split('\n')[0]!.slice(0, 70)}…`).join('\n');
 }
 
 type Composer = (prompt: string, words: string[]) => string;
@@ -183,78 +412,257 @@ const COMPOSERS: Record<OperationType, Composer> = {
   app_generation(prompt, words) {
     const entity = entityOf(words);
     const name = titleCase(subject(words, 'records').slice(0, 2)) || 'New App';
+    const spec = appSpec(name, entity);
     return [
-      `Here is **${name}**: a list page with search over \`${entity.table}\` and an edit form.`,
-      appSpec(name, entity),
-      'Next steps: connect the queries to your data source, then adjust the table columns.',
+      `Here is **${name}**: ${spec.pages.length} pages over \`${entity.table}\` (a searchable list, a detail page with an edit form and its change history, a dashboard, a CSV import, a board by status, a report and settings) and ${spec.queries.length} queries.`,
+      fence('json', prettyJson(spec)),
+      '### Pages',
+      spec.pages.map((page) => `- **${page.name}** (\`${page.path}\`): ${page.components.map((c) => `\`${c.id}\` (${c.type})`).join(', ')}.`).join('\n'),
+      '### Queries',
+      describeQueries(spec.queries),
+      '### The tables it expects',
+      fence(
+        'sql',
+        `CREATE TABLE IF NOT EXISTS ${entity.table} (\n${entity.columns.map((c) => `  ${c} ${c === 'id' ? 'bigserial PRIMARY KEY' : columnType(c) + (c === entity.columns[1] ? ' NOT NULL' : '')}`).join(',\n')}\n);\nCREATE INDEX IF NOT EXISTS ${entity.table}_${dateColumn(entity)}_idx ON ${entity.table} (${dateColumn(entity)} DESC);\nCREATE INDEX IF NOT EXISTS ${entity.table}_${statusColumn(entity)}_idx ON ${entity.table} (${statusColumn(entity)});\n\nCREATE TABLE IF NOT EXISTS audit_log (\n  id bigserial PRIMARY KEY,\n  table_name text NOT NULL,\n  row_id bigint NOT NULL,\n  field text NOT NULL,\n  old_value text,\n  new_value text,\n  changed_by text NOT NULL,\n  changed_at timestamptz NOT NULL DEFAULT now()\n);`,
+      ),
+      '### Import checks',
+      'Use this as the `onFileSelected` script of `importUpload`: it refuses a file with missing columns or bad numbers before anything is written.',
+      fence(
+        'javascript',
+        `// event handler: importUpload.onFileSelected\nconst required = ${JSON.stringify(entity.columns.filter((c) => c !== 'id'))};\nconst rows = importUpload.parsedData ?? [];\nconst missing = required.filter((c) => rows.length && !(c in rows[0]));\nif (missing.length) {\n  showNotification(\`Missing columns: \${missing.join(', ')}\`, 'error');\n  return;\n}\nconst bad = rows.findIndex((row) => ${JSON.stringify(entity.columns.filter((c) => fieldType(c) === 'number'))}.some((c) => row[c] !== '' && Number.isNaN(Number(row[c]))));\nif (bad >= 0) {\n  showNotification(\`Row \${bad + 2} has a value that is not a number\`, 'error');\n  return;\n}\nshowNotification(\`\${rows.length} rows ready to import\`, 'info');`,
+      ),
+      '### Permissions',
+      fence('json', compactJson({ pages: { Settings: { allowedGroups: ['admins'] }, Import: { allowedGroups: ['admins', 'editors'] } }, queries: { [`delete_${singular(entity.table)}`]: { requiresConfirmation: true, allowedGroups: ['admins'] }, [`import_${entity.table}`]: { allowedGroups: ['admins', 'editors'] } } })),
+      '### Before you use it',
+      [
+        `1. Point the queries at your data source; they expect a \`${entity.table}\` table with ${entity.columns.map((c) => `\`${c}\``).join(', ')}, and \`audit_log\` for the change history (drop \`historyTable\` and \`${singular(entity.table)}_history\` if you have none).`,
+        `2. \`delete_${singular(entity.table)}\` asks for confirmation; limit it with \`allowedGroups\` if not everyone may delete.`,
+        `3. The list pages on the server (\`serverSidePagination\`), so it stays fast on large tables; index \`${dateColumn(entity)}\`.`,
+        '4. Adjust the table columns and the form fields: hide what builders should not edit.',
+      ].join('\n'),
     ].join('\n\n');
   },
   new_feature(prompt, words) {
     const entity = entityOf(words);
     const feature = subject(withoutEntity(words, entity), 'export').slice(0, 2);
-    const handler = `${camelCase(feature)}Handler`;
+    const featureName = titleCase(feature);
+    const key = snakeCase(feature);
+    const id = camelCase(feature);
+    const t = entity.table;
+    const tableId = `${camelCase([t])}Table`;
+    const pages = appPages(`${featureName}`, entity);
+    const queries = appQueries(entity);
+    const prefixed = (c: Component): Component => ({ ...c, id: `${id}${c.id.charAt(0).toUpperCase()}${c.id.slice(1)}` });
+    const page = {
+      name: featureName,
+      path: `/${t}/${key.replace(/_/g, '-')}`,
+      components: [...pages[0]!.components, ...pages[1]!.components, ...pages[2]!.components, ...pages[4]!.components].map(prefixed),
+    };
+    const featureQueries: Query[] = [
+      { name: key, sql: `SELECT ${entity.columns.join(', ')}\nFROM ${t}\nWHERE id = ANY({{ ${tableId}.selectedRows.map((r) => r.id) }})\nORDER BY ${dateColumn(entity)} DESC` },
+      { name: `${key}_log`, sql: `INSERT INTO audit_log (table_name, row_id, field, new_value, changed_by, changed_at)\nSELECT '${t}', id, '${key}', '${featureName}', {{ currentUser.email }}, now()\nFROM ${t}\nWHERE id = ANY({{ ${tableId}.selectedRows.map((r) => r.id) }})` },
+      ...queries.slice(0, 10).map((q) => ({ ...q, name: `${key}_${q.name}` })),
+    ];
+    const handler = [
+      `// event handler: ${id}Button.onClick`,
+      `const rows = ${tableId}.selectedRows;`,
+      `if (!rows.length) {`,
+      `  showNotification('Select one or more ${t.replace(/_/g, ' ')} first', 'warning');`,
+      `  return;`,
+      `}`,
+      `setValue('${id}Button', { loading: true });`,
+      `try {`,
+      `  const result = await queries.${key}.run();`,
+      `  await queries.${key}_log.run();`,
+      /export|csv|download/.test(key)
+        ? `  download(utils.toCsv(result.data), '${t}-${key}-' + utils.formatDate(new Date(), 'yyyy-MM-dd') + '.csv', 'csv');`
+        : `  await queries.list_${t}.run();`,
+      `  showNotification(\`${featureName}: \${result.data.length} ${t.replace(/_/g, ' ')} done\`, 'success');`,
+      `} catch (error) {`,
+      `  showNotification(\`${featureName} failed: \${error.message}\`, 'error');`,
+      `} finally {`,
+      `  setValue('${id}Button', { loading: false });`,
+      `}`,
+    ].join('\n');
     return [
-      `To add **${titleCase(feature)}** to the ${entity.table} page:`,
+      `To add **${featureName}** to the ${t.replace(/_/g, ' ')} page of ${'your app'}: a button on the list, a page of its own with the selection and its figures, ${featureQueries.length} queries and one event handler.`,
+      '### Steps',
       [
-        `1. Add a button \`${camelCase(feature)}Button\` above the ${entity.table} table.`,
-        `2. Add a query \`${snakeCase(feature)}\` that reads the selected row.`,
-        `3. Run it from the button's click handler and show a notification.`,
+        `1. Set \`selectionMode\` of \`${tableId}\` to \`"multiple"\` so several rows can be picked.`,
+        `2. Add the button \`${id}Button\` above the table (JSON below); it runs the handler.`,
+        `3. Add the queries \`${key}\` and \`${key}_log\`; the log query writes who ran the feature on which rows to \`audit_log\`.`,
+        `4. Add the page **${featureName}** for a closer look at the selection, with the same filters as the list.`,
+        `5. Paste the handler as the button's \`onClick\` script.`,
+        `6. Limit the button with \`allowedGroups\` if only some users may run it.`,
       ].join('\n'),
+      `### The ${DEMO_APP.pages[0].name} page with the button`,
       fence(
         'json',
-        compactJson({ type: 'button', id: `${camelCase(feature)}Button`, text: titleCase(feature), onClick: `runQuery(${snakeCase(feature)})` }),
+        JSON.stringify(
+          {
+            ...DEMO_APP.pages[0],
+            components: (DEMO_APP.pages[0].components as readonly Component[]).flatMap((c): Component[] =>
+              c.id === 'newOrderButton' ? [c, { type: 'button', id: `${id}Button`, text: featureName, position: at(8, 6, 2, 5) }] : [c.type === 'table' && c.id === 'ordersTable' ? { ...c, selectionMode: 'multiple' } : c],
+            ),
+          },
+          null,
+          2,
+        ),
       ),
+      '### The button',
       fence(
-        'javascript',
-        `// event handler: ${handler}\nconst row = ${camelCase([entity.table])}Table.selectedRow;\nif (!row) return showNotification('Select a row first', 'warning');\nawait queries.${snakeCase(feature)}.run({ id: row.id });\nshowNotification('${titleCase(feature)} done', 'success');`,
+        'json',
+        compactJson({ type: 'button', id: `${id}Button`, text: featureName, icon: 'bolt', disabled: `{{ !${tableId}.selectedRows.length }}`, tooltip: `${featureName} for the selected ${t.replace(/_/g, ' ')}`, position: at(8, 6, 2, 5) }),
       ),
+      '### The table change',
+      fence('json', compactJson({ id: tableId, selectionMode: 'multiple' })),
+      '### The page',
+      fence('json', prettyJson(page)),
+      '### The queries',
+      fence('json', prettyJson(featureQueries)),
+      '### The handler',
+      fence('javascript', handler),
+      '### The audit table',
+      `The log query writes to \`audit_log\`; create it once if your database has none:`,
+      fence(
+        'sql',
+        `CREATE TABLE IF NOT EXISTS audit_log (\n  id bigserial PRIMARY KEY,\n  table_name text NOT NULL,\n  row_id bigint NOT NULL,\n  field text NOT NULL,\n  old_value text,\n  new_value text,\n  changed_by text NOT NULL,\n  changed_at timestamptz NOT NULL DEFAULT now()\n);\nCREATE INDEX IF NOT EXISTS audit_log_row ON audit_log (table_name, row_id, changed_at DESC);`,
+      ),
+      '### Check it',
+      [
+        `- Select no row: the button is disabled; select two: it runs on both and the notification counts them.`,
+        `- Open a row's detail page: its history lists the ${featureName} run with your email.`,
+        `- A failing query shows its error and leaves the button usable again.`,
+      ].join('\n'),
     ].join('\n\n');
   },
   modify_layout(prompt, words) {
     const target = camelCase(subject(words, 'main').slice(0, 1));
     const lower = prompt.toLowerCase();
-    const props: Record<string, unknown> = { id: `${target}Container`, layout: 'grid', columns: /three|3/.test(lower) ? 3 : 2, gap: 16 };
+    const columns = /three|3/.test(lower) ? 3 : 2;
+    const props: Record<string, unknown> = { id: `${target}Container`, layout: 'grid', columns, gap: 16 };
     if (/dark/.test(lower)) props.theme = 'dark';
     if (/mobile|responsive|phone/.test(lower)) props.responsive = { below: 640, columns: 1 };
     if (/center|centre/.test(lower)) props.align = 'center';
+    const width = Math.floor(12 / columns);
+    const changes = [...DEMO_APP.pages[0].components, ...DEMO_APP.pages[2].components].map((c, i) => ({
+      id: c.id,
+      position: at((i % columns) * width, Math.floor(i / columns) * 14, width, c.type === 'table' || c.type === 'chart' ? 40 : 12),
+      style: { padding: 12, borderRadius: 8, background: /dark/.test(lower) ? '#1e1e24' : 'surface', boxShadow: '0 1px 2px rgba(0,0,0,.08)' },
+      hideOnMobile: c.type === 'chart' && /mobile|responsive|phone/.test(lower),
+    }));
     return [
       `Change the container's layout properties; the components inside keep their order:`,
       fence('json', compactJson(props)),
-      'Tip: set the same `gap` on nested containers so the spacing stays even.',
+      `Then move the components of **${DEMO_APP.pages[0].name}** and **${DEMO_APP.pages[2].name}** onto the ${columns}-column grid (${width} grid units each), with even padding and corners:`,
+      fence('json', compactJson(changes)),
+      [
+        '- Tables and charts get 40 rows, the rest 12, so each row of the grid lines up.',
+        `- ${/mobile|responsive|phone/.test(lower) ? 'Below 640 px the grid becomes one column; charts are hidden on phones, where they are unreadable.' : 'Below 640 px the components stack in reading order.'}`,
+        '- Set the same `gap` on nested containers so the spacing stays even.',
+      ].join('\n'),
     ].join('\n\n');
   },
   modify_queries(prompt, words) {
     const entity = entityOf(words);
     const column = snakeCase(subject(withoutEntity(words, entity), 'notes').slice(0, 2));
+    const type = columnType(column);
+    const t = entity.table;
+    const readers = DEMO_APP.pages.flatMap((page) => page.components.filter((c) => JSON.stringify(c).includes(`queries.list_${t}`)).map((c) => `\`${c.id}\` on ${page.name}`));
     return [
-      `Add the column \`${column}\` to \`${entity.table}\` and read it in the list query:`,
-      fence('sql', `ALTER TABLE ${entity.table} ADD COLUMN IF NOT EXISTS ${column} ${columnType(column)};\n\nSELECT ${[...entity.columns, column].join(', ')}\nFROM ${entity.table}\nORDER BY id DESC\nLIMIT 100;`),
-      `Components that read \`list_${entity.table}\` pick the column up on the next run; add it to the table's columns to show it.`,
+      `Add the column \`${column}\` to \`${t}\` and read it in the list query:`,
+      fence(
+        'sql',
+        `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${column} ${type};\n\nSELECT ${[...entity.columns, column].join(', ')}\nFROM ${t}\nORDER BY id DESC\nLIMIT 100;`,
+      ),
+      `If existing rows need a value, backfill in batches so the table is not locked for long, then index the column if you filter on it:`,
+      fence(
+        'sql',
+        `-- backfill in batches of 10,000 rows; rerun until it updates 0 rows\nUPDATE ${t}\nSET ${column} = ${type === 'numeric' ? '0' : type === 'boolean' ? 'false' : type === 'timestamptz' ? 'now()' : "''"}\nWHERE id IN (SELECT id FROM ${t} WHERE ${column} IS NULL LIMIT 10000);\n\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ${t}_${column}_idx ON ${t} (${column});`,
+      ),
+      `The app's queries that change:`,
+      fence(
+        'json',
+        prettyJson([
+          { name: `list_${t}`, sql: `SELECT ${[...entity.columns, column].join(', ')}\nFROM ${t}\nWHERE ({{ searchInput.value }} = '' OR ${entity.columns[1]}::text ILIKE '%' || {{ searchInput.value }} || '%')\nORDER BY id DESC\nLIMIT 100` },
+          { name: `insert_${singular(t)}`, sql: `INSERT INTO ${t} (${[...entity.columns.slice(1), column].join(', ')})\nVALUES (${[...entity.columns.slice(1), column].map((c) => `{{ ${camelCase([singular(t)])}Form.data.${c} }}`).join(', ')})` },
+          { name: `update_${singular(t)}`, sql: `UPDATE ${t} SET ${column} = {{ ${camelCase([singular(t)])}Form.data.${column} }} WHERE id = {{ page.params.id }}` },
+        ]),
+      ),
+      `The other queries over \`${t}\` that list columns by name, with the column added:`,
+      fence(
+        'json',
+        prettyJson(
+          appQueries(entity)
+            .filter((q) => !/^(list_|insert_|update_)/.test(q.name))
+            .map((q) => ({ name: q.name, sql: q.sql.replace(entity.columns.join(', '), [...entity.columns, column].join(', ')) })),
+        ),
+      ),
+      `Check the data after the backfill:`,
+      fence(
+        'sql',
+        `SELECT count(*) AS rows,\n       count(*) FILTER (WHERE ${column} IS NULL) AS missing_${column},\n       min(id) FILTER (WHERE ${column} IS NULL) AS first_missing_id\nFROM ${t};`,
+      ),
+      `To undo it (after removing the column from the queries and components):`,
+      fence('sql', `DROP INDEX CONCURRENTLY IF EXISTS ${t}_${column}_idx;\nALTER TABLE ${t} DROP COLUMN IF EXISTS ${column};`),
+      `Show it in the table and edit it in the form:`,
+      fence(
+        'json',
+        prettyJson([
+          { id: `${camelCase([t])}Table`, columns: [...entity.columns, column].map((c) => ({ key: c, label: label(c), type: columnKind(c) })) },
+          { id: `${camelCase([singular(t)])}Form`, fields: [...entity.columns.slice(1), column].map((c) => ({ name: c, label: label(c), type: fieldType(c) })) },
+        ]),
+      ),
+      `Components that read \`list_${t}\` pick the column up on the next run${readers.length ? ` (${readers.join(', ')})` : ''}; add it to the table's columns to show it. Exports and transformers that list columns by name need it added too.`,
     ].join('\n\n');
   },
   debug_autofix(prompt, words) {
     const entity = entityOf(words);
     const component = /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z]+\d+\b/.exec(prompt)?.[0] ?? `${camelCase([entity.table])}Table`;
     return [
-      `**Cause:** \`${component}\` reads \`data\` before its query has finished, so it gets \`undefined\` on the first render.`,
-      '**Fix:** fall back to an empty list until the query has data:',
-      fence('javascript', `{{ queries.list_${entity.table}.data ?? [] }}`),
-      'If the error persists, open the query panel and check that the query runs on page load.',
+      `**Cause:** \`${component}\` reads \`data\` before its query has finished, so it gets \`undefined\` on the first render; \`.map\` on it throws, and the table shows the error instead of its rows.`,
+      '**Fix:** fall back to an empty list until the query has data, and show the loading state meanwhile:',
+      fence('json', compactJson({ id: component, data: `{{ queries.list_${entity.table}.data ?? [] }}`, loadingState: `{{ queries.list_${entity.table}.isLoading }}`, emptyText: 'Nothing yet' })),
+      `Some rows also have \`${entity.measure}\` NULL, which the currency column shows as "NaN"; a transformer on \`list_${entity.table}\` fixes both at the source:`,
+      fence('javascript', `// transformer of list_${entity.table}\nreturn (data ?? []).map((row) => ({\n  ...row,\n  ${entity.measure}: row.${entity.measure} ?? 0,\n}));`),
+      [
+        `- If the error persists, open the query panel and check that \`list_${entity.table}\` runs on page load and returns rows.`,
+        `- Bindings that index into data (\`data[0].x\`) need the same guard: \`data?.[0]?.x\`.`,
+        `- The same pattern elsewhere in this app: ${DEMO_APP.pages.flatMap((page) => page.components.filter((c) => /queries\.\w+\.data\[0\]/.test(JSON.stringify(c))).map((c) => `\`${c.id}\``)).join(', ')} read \`data[0]\` without a guard and fail the same way while their queries load.`,
+        `- After the fix, reload the page with the network throttled: the table shows its loading state, then the rows, and the console stays clean.`,
+      ].join('\n'),
     ].join('\n\n');
   },
   docs_assistant(prompt, words) {
     const topic = titleCase(subject(words, 'components'));
     return [
       `**${topic}** in short:`,
-      `1. Select the component or query on the canvas; its settings open in the right panel.`,
-      `2. Values in \`{{ }}\` are JavaScript and can read any component (\`textInput1.value\`) or query (\`query1.data\`).`,
-      `3. Use **Event handlers** to run queries, open modals or show notifications when something happens.`,
-      `See the docs page for ${topic.toLowerCase()} for every property.`,
-    ].join('\n');
+      [
+        `1. Select the component or query on the canvas; its settings open in the right panel.`,
+        `2. Values in \`{{ }}\` are JavaScript and can read any component (\`textInput1.value\`) or query (\`query1.data\`); they update whenever what they read changes.`,
+        `3. Use **Event handlers** to run queries, open modals or show notifications when something happens: add one in the component's Events section and list the actions in order.`,
+        `4. A failing action stops the handler and shows its error, unless "Continue on error" is on.`,
+        `5. Scripts can \`await\` queries and read their results.`,
+      ].join('\n'),
+      'For example, a Save button that writes the form, refreshes the table and says so:',
+      fence('json', compactJson({ id: 'saveButton', onClick: [{ action: 'runQuery', name: 'update_order' }, { action: 'runQuery', name: 'list_orders' }, { action: 'showNotification', text: 'Saved', type: 'success' }] })),
+      'Common mistakes:',
+      [
+        '- Running a query from a binding: bindings must be pure; run queries from handlers or with "Run on page load".',
+        '- Reading `query.data` right after `runQuery` in a handler list: the next action sees the new data only in scripts that `await` the run.',
+        '- Forgetting that a failed action stops the rest: add a failure handler on the query to show what went wrong.',
+      ].join('\n'),
+      `See the docs pages on components, queries and event handlers for every property of ${topic.toLowerCase()}.`,
+    ].join('\n\n');
   },
   sql_generation(prompt, words) {
-    const [sql, description] = sqlFor(prompt, entityOf(words));
-    return [fence('sql', sql), description].join('\n\n');
+    const entity = entityOf(words);
+    const [sql, description] = sqlFor(prompt, entity);
+    return [
+      fence('sql', sql),
+      description,
+      `Notes: the \`{{ }}\` values are sent as query parameters, never pasted into the SQL. On a large \`${entity.table}\` table an index on \`${dateColumn(entity)}\` keeps it fast; name the query \`${snakeCase(words.slice(0, 3)) || 'query1'}\` and read it as \`queries.${snakeCase(words.slice(0, 3)) || 'query1'}.data\`.`,
+    ].join('\n\n');
   },
   custom_code(prompt, words) {
     const entity = entityOf(words);

@@ -11,6 +11,11 @@ export interface DemoProviderOptions {
   firstChunkDelayMs?: number;
   /** pause between chunks, varied ±25% by chunk so it reads naturally; default 20 ms, 0 in tests */
   chunkDelayMs?: number;
+  /**
+   * the longest an answer streams, in ms (default 15 s): a long answer (an app spec of 6k
+   * tokens) sends several small chunks per pause instead, so it still finishes in time
+   */
+  maxStreamMs?: number;
 }
 
 /** Up to this many characters per streamed chunk, cut after whitespace: about two tokens, as real models stream. */
@@ -35,6 +40,14 @@ export function demoChunks(text: string): string[] {
   return chunks;
 }
 
+/** Chunks joined `size` at a time (1: as they are). */
+function batched(chunks: string[], size: number): string[] {
+  if (size <= 1) return chunks;
+  const out: string[] = [];
+  for (let i = 0; i < chunks.length; i += size) out.push(chunks.slice(i, i + size).join(''));
+  return out;
+}
+
 /**
  * The offline provider `npm start` uses: a deterministic, useful Markdown answer per
  * operation type, derived from the prompt, streamed at a realistic pace, its usage counted
@@ -46,18 +59,21 @@ export class DemoProvider implements ChatProvider {
   readonly model: string;
   private readonly firstChunkDelayMs: number;
   private readonly chunkDelayMs: number;
+  private readonly maxStreamMs: number;
 
   constructor(options: DemoProviderOptions = {}) {
     this.model = options.model ?? DEMO_MODEL;
     this.firstChunkDelayMs = options.firstChunkDelayMs ?? 300;
     this.chunkDelayMs = options.chunkDelayMs ?? 20;
+    this.maxStreamMs = options.maxStreamMs ?? 15_000;
   }
 
   async *stream(request: ProviderRequest): AsyncGenerator<ProviderEvent> {
     const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const full = demoAnswer(this.model, request.operation ?? 'docs_assistant', prompt);
     const text = truncateToTokens(full, this.model, request.maxTokens);
-    const chunks = demoChunks(text);
+    const small = demoChunks(text);
+    const chunks = batched(small, Math.ceil((this.chunkDelayMs * small.length) / Math.max(1, this.maxStreamMs)));
     for (let i = 0; i < chunks.length; i++) {
       await this.pause(i === 0 ? this.firstChunkDelayMs : this.chunkDelayMs * (0.75 + 0.5 * ((i * 7) % 11) / 10), request.signal);
       yield { type: 'delta', text: chunks[i]! };
