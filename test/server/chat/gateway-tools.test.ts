@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, it } from 'node:test';
+import { beforeEach, it } from 'node:test';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateObject } from 'ai';
@@ -9,9 +9,8 @@ import { fromMillicredits } from '../../../src/contract/index.js';
 import { millicreditsForUsage } from '../../../src/server/ai/pricing.js';
 import type { FakeUpstream } from '../../support/fake-upstream.js';
 import type { Harness } from '../support/harness.js';
-import { listen } from '../support/listen.js';
 import { onEachStore } from '../support/stores.js';
-import { aiOptionsFor, assertBooksClean, balanceOf, holdStatuses, openChatHarness, TEST_PRICES, WIRE_FORMATS } from './support.js';
+import { assertBooksClean, balanceOf, holdStatuses, TEST_PRICES, useGatewayServer, WIRE_FORMATS } from './support.js';
 
 // The gateway with the clients people use, against fakes of both wire formats: tools and
 // their streamed calls, response_format and the structured output of the AI SDK and of
@@ -38,24 +37,12 @@ function chargeOf(model: string, usage: { prompt_tokens: number; completion_toke
 
 for (const format of WIRE_FORMATS) {
   onEachStore(`the gateway's tools and structured output over ${format.name}`, (kind) => {
+    const live = useGatewayServer(kind, format);
     let fake: FakeUpstream;
     let h: Harness;
-    let server: Awaited<ReturnType<typeof listen>>;
     let baseURL: string;
-    before(async () => {
-      fake = await format.start();
-      h = await openChatHarness(kind, aiOptionsFor(format, fake));
-      server = await listen(h.app);
-      baseURL = `${server.origin}/v1`;
-    });
-    after(async () => {
-      await server.close();
-      await h.close();
-      await fake.close();
-    });
     beforeEach(() => {
-      fake.reply({});
-      fake.requests.length = 0;
+      ({ fake, h, baseURL } = live);
     });
     const client = (token: string) => new OpenAI({ apiKey: token, baseURL, maxRetries: 0 });
     const ask = [{ role: 'user' as const, content: 'What is the weather in Oslo?' }];
