@@ -91,6 +91,15 @@ function textOf(content: z.infer<typeof WireMessage>['content'], field: string):
     .join('');
 }
 
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** null and undefined alike are "not set". */
 function set<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined;
@@ -165,7 +174,11 @@ export function chatOf(request: CompletionRequest): GatewayChat {
     else if (message.role === 'user') turns.push({ role: 'user', content: text });
     else if (message.role === 'assistant') {
       const calls = message.tool_calls ?? [];
-      for (const call of calls) callIds.add(call.id);
+      calls.forEach((call, j) => {
+        // every upstream takes the arguments as JSON (Anthropic as an object): refuse them here, not there
+        if (!isJsonObject(call.function.arguments)) throw invalid(`messages[${i}].tool_calls[${j}].function.arguments`, 'must be a JSON object');
+        callIds.add(call.id);
+      });
       turns.push(
         calls.length > 0
           ? { role: 'assistant', content: text, toolCalls: calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) }
