@@ -6,8 +6,8 @@ import { ToolCallLog, type GatewayChat } from './openai-wire.js';
  * The workspace's provider as a gateway request asks it: the client's system text, turns
  * and parameters replace what the metering plan counted, `model` is the one asked for, and
  * the tool calls and log probabilities that pass are kept for the completion's summary.
- * The metered run sees a provider like any other: deltas (tool call pieces have empty
- * text), then the usage, which counts tool call arguments as output.
+ * The metered run sees a provider like any other: deltas, then the usage, which counts
+ * tool call arguments as output.
  */
 export class GatewayProvider implements ChatProvider {
   readonly name: string;
@@ -29,7 +29,10 @@ export class GatewayProvider implements ChatProvider {
   async *stream(request: ProviderRequest): AsyncGenerator<ProviderEvent> {
     for await (const event of this.inner.stream({ ...request, system: this.call.system, params: this.params })) {
       if (event.type === 'delta') this.log.add(event);
-      yield event;
+      // a tool call's arguments travel as the text the metered run counts when it is stopped
+      // mid-call (the content of the completion is the log's): a stopped call is output, charged
+      if (event.type === 'delta' && event.toolCalls?.length) yield { ...event, text: event.toolCalls.map((call) => call.arguments ?? '').join('') };
+      else yield event;
     }
   }
 }

@@ -205,12 +205,14 @@ export function chatOf(request: CompletionRequest): GatewayChat {
   return { system: [text, ...counted].filter(Boolean).join('\n\n'), messages, call: { system: text, params } };
 }
 
-/** The tool calls of a completion, assembled from their streamed pieces. */
+/** The content, tool calls and log probabilities of a completion, assembled from their streamed pieces. */
 export class ToolCallLog {
   private readonly calls: ToolCall[] = [];
   private readonly probs: unknown[] = [];
+  private content = '';
 
-  add(event: Pick<DeltaEvent, 'toolCalls' | 'logprobs'>): void {
+  add(event: Pick<DeltaEvent, 'text' | 'toolCalls' | 'logprobs'>): void {
+    this.content += event.text;
     for (const piece of event.toolCalls ?? []) {
       const call = (this.calls[piece.index] ??= { id: piece.id ?? `call_${piece.index}`, name: '', arguments: '' });
       if (piece.id) call.id = piece.id;
@@ -218,6 +220,10 @@ export class ToolCallLog {
       if (piece.arguments) call.arguments += piece.arguments;
     }
     if (event.logprobs) this.probs.push(...event.logprobs);
+  }
+
+  text(): string {
+    return this.content;
   }
 
   toolCalls(): ToolCall[] {
@@ -263,7 +269,7 @@ export function summaryOf(head: Pick<CompletionSummary, 'id' | 'created' | 'mode
   return {
     ...head,
     model: outcome.usage?.model ?? head.model,
-    text: outcome.text,
+    text: log ? log.text() : outcome.text,
     finishReason: wireFinishReason(outcome.finishReason, outcome.status === 'stopped'),
     promptTokens: outcome.usage?.inputTokens ?? 0,
     completionTokens: outcome.usage?.outputTokens ?? 0,
@@ -342,7 +348,8 @@ export class ChunkWriter {
   delta(piece: string | Pick<DeltaEvent, 'text' | 'toolCalls' | 'logprobs'>) {
     const { text, toolCalls, logprobs } = typeof piece === 'string' ? { text: piece, toolCalls: undefined, logprobs: undefined } : piece;
     const delta: Record<string, unknown> = {};
-    if (text !== '' || !toolCalls?.length) delta.content = text;
+    // a tool call piece's text is its arguments, counted for metering: not content
+    if (!toolCalls?.length) delta.content = text;
     if (toolCalls?.length) {
       delta.tool_calls = toolCalls.map((call) => {
         const first = !this.started.has(call.index);
@@ -354,11 +361,13 @@ export class ChunkWriter {
     return this.chunk([{ index: 0, delta, logprobs: logprobs ? { content: logprobs, refusal: null } : null, finish_reason: null }]);
   }
 
-  /** The whole of a settled completion's content (a replay), as one delta. */
+  /** The whole of a settled completion's content (a replay): its text, then its tool calls. */
   replayed(summary: CompletionSummary) {
     const toolCalls = (summary.toolCalls ?? []).map((call, index) => ({ index, ...call }));
-    if (summary.text === '' && toolCalls.length === 0) return [];
-    return [this.delta({ text: summary.text, toolCalls, logprobs: summary.logprobs })];
+    return [
+      ...(summary.text === '' ? [] : [this.delta({ text: summary.text, logprobs: summary.logprobs })]),
+      ...(toolCalls.length === 0 ? [] : [this.delta({ text: '', toolCalls })]),
+    ];
   }
 
   /**

@@ -10,7 +10,7 @@ import { millicreditsForUsage } from '../../../src/server/ai/pricing.js';
 import type { FakeUpstream } from '../../support/fake-upstream.js';
 import type { Harness } from '../support/harness.js';
 import { onEachStore } from '../support/stores.js';
-import { assertBooksClean, balanceOf, holdStatuses, TEST_PRICES, useGatewayServer, WIRE_FORMATS } from './support.js';
+import { assertBooksClean, balanceOf, holdStatuses, TEST_PRICES, until, useGatewayServer, WIRE_FORMATS } from './support.js';
 
 // The gateway with the clients people use, against fakes of both wire formats: tools and
 // their streamed calls, response_format and the structured output of the AI SDK and of
@@ -123,6 +123,42 @@ for (const format of WIRE_FORMATS) {
         assert.deepEqual(sent[1].tool_calls, [{ id: call.id, type: 'function', function: { name: 'get_weather', arguments: (call as any).function.arguments } }]);
         assert.deepEqual(sent[2], { role: 'tool', tool_call_id: call.id, content: '{"sky":"sunny","celsius":21}' });
       }
+      await assertBooksClean(h, ws.id);
+    });
+
+    it('a replay answers the same tool calls; a call stopped mid-way is charged for what was produced', async () => {
+      const ws = await h.workspace();
+      const openai = client(ws.token);
+      const options = { headers: { 'Idempotency-Key': `gw-tools-${format.provider}-0123456789` } };
+      const request = { model: format.model, messages: ask, tools: [weatherTool], stream: true as const };
+      const read = async (stream: AsyncIterable<OpenAI.ChatCompletionChunk>) => {
+        let args = '';
+        const ids = new Set<string>();
+        for await (const chunk of stream) {
+          for (const piece of chunk.choices[0]?.delta.tool_calls ?? []) {
+            if (piece.id) ids.add(piece.id);
+            args += piece.function?.arguments ?? '';
+          }
+        }
+        return { args, ids: [...ids] };
+      };
+      const first = await read(await openai.chat.completions.create(request, options));
+      await h.ai!.idle();
+      const again = await read(await openai.chat.completions.create(request, options));
+      assert.deepEqual(again, first);
+      assert.equal(fake.requests.length, 1);
+
+      // the client leaves after the first piece of the arguments: the upstream is cut off, the pieces sent are charged
+      fake.reply({ toolCall: { name: 'get_weather', arguments: { city: 'Oslo, the capital of Norway', days: 3 } }, chunkDelayMs: 300 });
+      const stream = await openai.chat.completions.create(request);
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.tool_calls?.some((piece) => piece.function?.arguments)) break;
+      }
+      await until(() => fake.lastRequest!.disconnected);
+      await h.ai!.idle();
+      assert.deepEqual(await holdStatuses(h, ws.id), { captured: 2 });
+      const [stopped] = (await h.request('GET', '/usage', ws.token)).body.entries;
+      assert.ok(stopped.outputTokens > 0 && stopped.credits > 0, JSON.stringify(stopped));
       await assertBooksClean(h, ws.id);
     });
 
