@@ -20,13 +20,10 @@ const sampling = { temperature: 0.2, top_p: 0.9, stop: ['\n\n', 'END'], seed: 42
 
 onEachStore('the gateway over an OpenAI-compatible upstream: parameters, models, CORS', (kind) => {
   const live = useGatewayServer(kind, OPENAI, { app: { corsOrigins: [HOST_PAGE], gatewayModels: [LOCAL_MODEL] } });
+  const client = (token: string) => live.client(token);
   let fake: FakeUpstream;
   let h: Harness;
-  let client: (token: string) => OpenAI;
-  beforeEach(() => {
-    ({ fake, h } = live);
-    client = (token) => new OpenAI({ apiKey: token, baseURL: live.baseURL, maxRetries: 0 });
-  });
+  beforeEach(() => ({ fake, h } = live));
 
   it('passes sampling, response_format, logprobs and tool settings on as they were sent', async () => {
     const ws = await h.workspace();
@@ -142,9 +139,20 @@ onEachStore('the gateway over an OpenAI-compatible upstream: parameters, models,
         400,
         'messages[2].tool_call_id',
       ],
+      [
+        '/chat/completions',
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1024 * 1024) }] }),
+        },
+        413,
+        'body',
+      ],
     ];
     for (const [path, init, status, param] of cases) {
-      const response = await fetch(`${live.baseURL}${path}`, init);
+      // in process: a body refused before it is read would leave the client's kept-alive connection unusable
+      const response = await h.fetch(`/v1${path}`, init);
       assert.equal(response.status, status, path);
       const { error } = await response.json();
       assert.deepEqual(Object.keys(error).slice(0, 4).sort(), ['code', 'message', 'param', 'type'], path);
@@ -202,13 +210,10 @@ onEachStore('the gateway over an OpenAI-compatible upstream: parameters, models,
 
 onEachStore('the gateway over Anthropic: parameters translated', (kind) => {
   const live = useGatewayServer(kind, ANTHROPIC);
+  const client = (token: string) => live.client(token);
   let fake: FakeUpstream;
   let h: Harness;
-  let client: (token: string) => OpenAI;
-  beforeEach(() => {
-    ({ fake, h } = live);
-    client = (token) => new OpenAI({ apiKey: token, baseURL: live.baseURL, maxRetries: 0 });
-  });
+  beforeEach(() => ({ fake, h } = live));
 
   it('sends temperature, top_p and stop as Messages names them, and leaves out what it has no equivalent for', async () => {
     const ws = await h.workspace();

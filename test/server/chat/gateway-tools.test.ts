@@ -38,13 +38,11 @@ function chargeOf(model: string, usage: { prompt_tokens: number; completion_toke
 for (const format of WIRE_FORMATS) {
   onEachStore(`the gateway's tools and structured output over ${format.name}`, (kind) => {
     const live = useGatewayServer(kind, format);
+    const client = (token: string) => live.client(token);
     let fake: FakeUpstream;
     let h: Harness;
     let baseURL: string;
-    beforeEach(() => {
-      ({ fake, h, baseURL } = live);
-    });
-    const client = (token: string) => new OpenAI({ apiKey: token, baseURL, maxRetries: 0 });
+    beforeEach(() => ({ fake, h, baseURL } = live));
     const ask = [{ role: 'user' as const, content: 'What is the weather in Oslo?' }];
 
     it('streams a tool call as tool_calls deltas, finishes with tool_calls and charges the upstream’s usage', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import OpenAI from 'openai';
 import { after, before, beforeEach } from 'node:test';
 import { PriceTable } from '../../../src/server/ai/pricing.js';
 import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
@@ -180,6 +181,10 @@ export function useGatewayServer(kind: StoreKind, format: WireFormat, options: {
     },
     get origin(): string {
       return server!.origin;
+    },
+    /** the official `openai` client on the gateway, with a builder token as its key */
+    client(token: string): OpenAI {
+      return new OpenAI({ apiKey: token, baseURL: `${server!.origin}/v1`, maxRetries: 0 });
     },
   };
 }
