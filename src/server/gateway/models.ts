@@ -1,6 +1,9 @@
+import type { Hono } from 'hono';
 import { DEMO_MODEL, type PriceTable } from '../ai/index.js';
 import { bareModelId } from '../ai/model-id.js';
 import { ApiError } from '../errors.js';
+import type { AppEnv } from '../http/auth.js';
+import type { BuilderContext } from '../ledger/ledger.js';
 
 /** Which models the gateway answers with besides the configured one. */
 export interface GatewayModelOptions {
@@ -45,4 +48,29 @@ export function modelFor(requested: string | null | undefined, configured: strin
 /** One entry of OpenAI's model list. */
 export function modelEntry(id: string, created: number) {
   return { id, object: 'model' as const, created, owned_by: vendorOf(id) };
+}
+
+/** What the model routes read: the workspace's provider and the price table. */
+interface ModelSource {
+  providers: { resolve(ctx: BuilderContext): Promise<{ model: string }> };
+  prices: PriceTable;
+}
+
+/**
+ * GET /models and GET /models/{id} in OpenAI's shapes, for a builder (the gateway's auth
+ * runs before), and a 404 in OpenAI's shape for every other path under the gateway.
+ */
+export function mountModelRoutes(app: Hono<AppEnv>, ai: ModelSource, options: GatewayModelOptions): void {
+  const created = Math.floor(Date.now() / 1000);
+  app.get('/models', async (c) => {
+    const { model } = await ai.providers.resolve(c.get('builder'));
+    return c.json({ object: 'list', data: listedModels(model, ai.prices, options).map((id) => modelEntry(id, created)) });
+  });
+  app.get('/models/:model{.+}', async (c) => {
+    const { model } = await ai.providers.resolve(c.get('builder'));
+    return c.json(modelEntry(modelFor(c.req.param('model'), model, ai.prices, options), created));
+  });
+  app.all('*', (c) => {
+    throw new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
 }

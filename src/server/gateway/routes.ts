@@ -15,7 +15,7 @@ import { requireBuilder, type AppEnv } from '../http/auth.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
 import { GatewayProvider } from './gateway-provider.js';
-import { listedModels, modelEntry, modelFor, type GatewayModelOptions } from './models.js';
+import { modelFor, mountModelRoutes, type GatewayModelOptions } from './models.js';
 import { chatOf, ChunkWriter, completionBody, CompletionRequest, openAiErrorBody, summaryOf, type CompletionSummary } from './openai-wire.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -73,18 +73,7 @@ export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, models
   );
   app.use(requireBuilder(ai.ledger, adminToken));
   app.post('/chat/completions', (c) => completions(ai, c, models));
-  const listed = Math.floor(Date.now() / 1000);
-  app.get('/models', async (c) => {
-    const { model } = await ai.providers.resolve(c.get('builder'));
-    return c.json({ object: 'list', data: listedModels(model, ai.prices, models).map((id) => modelEntry(id, listed)) });
-  });
-  app.get('/models/:model{.+}', async (c) => {
-    const { model } = await ai.providers.resolve(c.get('builder'));
-    return c.json(modelEntry(modelFor(c.req.param('model'), model, ai.prices, models), listed));
-  });
-  app.all('*', (c) => {
-    throw new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`);
-  });
+  mountModelRoutes(app, ai, models);
   return app;
 }
 
