@@ -147,6 +147,12 @@ function paramsOf(request: CompletionRequest, turns: Turn[]): GenerationParams {
   } else if (params.tool_choice === 'required' && !params.tools?.length) {
     throw invalid('tool_choice', 'required needs tools');
   }
+  if (!params.tools?.length) {
+    // upstreams refuse tool settings without tools; `auto` and `none` mean the same then
+    delete params.tools;
+    delete params.tool_choice;
+    delete params.parallel_tool_calls;
+  }
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as GenerationParams;
 }
 

@@ -90,6 +90,11 @@ describe('the gateway’s request, read and translated', () => {
     }
   });
 
+  it('drops tool settings that come without tools, as upstreams refuse them', () => {
+    const chat = chatOf(request({ messages: [{ role: 'user', content: 'x' }], tools: [], tool_choice: 'none', parallel_tool_calls: false, seed: 3 }));
+    assert.deepEqual(Object.keys(chat.call.params).sort(), ['seed', 'turns']);
+  });
+
   it('writes tool choices, a JSON schema and sampling in Messages’ terms', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     const both = anthropicParams({
