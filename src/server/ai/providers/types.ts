@@ -91,7 +91,11 @@ export interface ToolCallDelta {
   arguments?: string;
 }
 
-/** A piece of answer text, in order. Tool call pieces come with empty text. */
+/**
+ * A piece of answer text, in order. Tool call pieces come with empty text. Whatever meters
+ * a run must pass these events on as they are: the gateway reads `toolCalls` and
+ * `logprobs` from them (test/server/chat/gateway-tools.test.ts fails otherwise).
+ */
 export interface DeltaEvent {
   type: 'delta';
   text: string;
