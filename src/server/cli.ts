@@ -87,6 +87,7 @@ async function serveCommand(args: string[]): Promise<number> {
     rateLimit: env.rateLimit,
     maxStreamsPerBuilder: env.maxStreamsPerBuilder,
     corsOrigins: env.corsOrigins,
+    gatewayModels: env.gatewayModels,
     ai: aiOptionsFromEnv(aiEnv),
   });
   const where = server.store.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${storeConfig(values).dataDir}`;

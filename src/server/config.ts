@@ -11,6 +11,7 @@ export interface EnvConfig {
   rateLimit: RateLimit;
   maxStreamsPerBuilder: number;
   corsOrigins: string[];
+  gatewayModels?: string[];
 }
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -23,6 +24,12 @@ function count(value: string | undefined, fallback: number, name: string): numbe
 function atLeastOne(n: number, name: string): number {
   if (n < 1) throw new Error(`${name} must be 1 or more`);
   return n;
+}
+
+/** A comma-separated list; unset or empty: undefined. */
+function listFromEnv(value: string | undefined): string[] | undefined {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return items.length > 0 ? items : undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
@@ -38,5 +45,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     },
     maxStreamsPerBuilder: count(env.CREDIT_CHAT_MAX_STREAMS, 4, 'CREDIT_CHAT_MAX_STREAMS'),
     corsOrigins: originsFromEnv(env.CREDIT_CHAT_CORS_ORIGINS),
+    gatewayModels: listFromEnv(env.CREDIT_CHAT_MODELS),
   };
 }

@@ -19,4 +19,10 @@ describe('server settings from the environment', () => {
     assert.throws(() => configFromEnv({ CREDIT_CHAT_DB_POOL_SIZE: '0' }), /CREDIT_CHAT_DB_POOL_SIZE must be 1 or more/);
     assert.throws(() => configFromEnv({ CREDIT_CHAT_DB_POOL_SIZE: 'many' }), /CREDIT_CHAT_DB_POOL_SIZE must be a whole number/);
   });
+
+  it('reads the gateway’s model allow-list (CREDIT_CHAT_MODELS, comma-separated); empty is none', () => {
+    assert.deepEqual(configFromEnv({ CREDIT_CHAT_MODELS: ' llama-3.1-8b , anthropic/claude-sonnet-4,' }).gatewayModels, ['llama-3.1-8b', 'anthropic/claude-sonnet-4']);
+    assert.equal(configFromEnv({ CREDIT_CHAT_MODELS: ' ' }).gatewayModels, undefined);
+    assert.equal(configFromEnv({}).gatewayModels, undefined);
+  });
 });

@@ -1,4 +1,4 @@
-import { FakeUpstream, sseEvent, type Dialect, type FakeReply, type PlannedReply, type RecordedRequest } from './fake-upstream.js';
+import { FakeUpstream, sseEvent, type Dialect, type FakeReply, type PlannedReply, type RecordedRequest, type StructuredAsk } from './fake-upstream.js';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -10,7 +10,12 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 function stopReason(reply: PlannedReply): string {
-  return reply.truncated ? 'max_tokens' : 'end_turn';
+  if (reply.truncated) return 'max_tokens';
+  return reply.toolCall ? 'tool_use' : 'end_turn';
+}
+
+function isToolResult(message: any): boolean {
+  return message?.role === 'user' && Array.isArray(message.content) && message.content.some((block: any) => block?.type === 'tool_result');
 }
 
 function message(reply: PlannedReply, content: unknown[], outputTokens: number, stop: string | null) {
@@ -30,6 +35,16 @@ function message(reply: PlannedReply, content: unknown[], outputTokens: number, 
 export const anthropicDialect: Dialect = {
   path: '/v1/messages',
 
+  ask(request: RecordedRequest): StructuredAsk | undefined {
+    const body = request.body ?? {};
+    const tools: any[] = Array.isArray(body.tools) ? body.tools : [];
+    const choice = body.tool_choice ?? { type: 'auto' };
+    const afterToolResult = Array.isArray(body.messages) && isToolResult(body.messages.at(-1));
+    if (tools.length === 0 || choice.type === 'none' || (choice.type === 'auto' && afterToolResult)) return undefined;
+    const tool = tools.find((t) => choice.type === 'tool' && t.name === choice.name) ?? tools[0];
+    return { kind: 'tool', name: tool.name, schema: tool.input_schema };
+  },
+
   maxTokens(request: RecordedRequest) {
     return typeof request.body?.max_tokens === 'number' ? request.body.max_tokens : undefined;
   },
@@ -45,8 +60,12 @@ export const anthropicDialect: Dialect = {
   },
 
   streamEvents(_request: RecordedRequest, reply: PlannedReply) {
+    const call = reply.toolCall;
     const deltas = reply.chunks.map((text) =>
-      sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
+      sseEvent(
+        { type: 'content_block_delta', index: 0, delta: call ? { type: 'input_json_delta', partial_json: text } : { type: 'text_delta', text } },
+        'content_block_delta',
+      ),
     );
     if (reply.fault === 'invalid_json' && deltas.length > 0) {
       deltas[Math.floor(deltas.length / 2)] = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"oops"\n\n';
@@ -55,8 +74,13 @@ export const anthropicDialect: Dialect = {
     return {
       before: [
         sseEvent({ type: 'message_start', message: message(reply, [], 1, null) }, 'message_start'),
-        sseEvent({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+        sseEvent(
+          { type: 'content_block_start', index: 0, content_block: call ? { type: 'tool_use', id: call.id, name: call.name, input: {} } : { type: 'text', text: '' } },
+          'content_block_start',
+        ),
         sseEvent({ type: 'ping' }, 'ping'),
+        // the API opens every tool input with an empty piece
+        ...(call ? [sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '' } }, 'content_block_delta')] : []),
       ],
       deltas,
       after: [
@@ -69,7 +93,9 @@ export const anthropicDialect: Dialect = {
   },
 
   json(_request: RecordedRequest, reply: PlannedReply) {
-    return message(reply, [{ type: 'text', text: reply.chunks.join('') }], reply.usage.outputTokens, stopReason(reply));
+    const text = reply.chunks.join('');
+    const content = reply.toolCall ? [{ type: 'tool_use', id: reply.toolCall.id, name: reply.toolCall.name, input: JSON.parse(reply.truncated ? '{}' : text) }] : [{ type: 'text', text }];
+    return message(reply, content, reply.usage.outputTokens, stopReason(reply));
   },
 };
 

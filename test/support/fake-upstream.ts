@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { countTokens, decodeGenerator, encode } from 'gpt-tokenizer';
+import { sampleOf } from './json-sample.js';
 
 /** A request the fake received, as the upstream would see it. */
 export interface RecordedRequest {
@@ -50,11 +51,23 @@ export interface FakeReply {
   cutAfterChunks?: number;
   /** the model id the answer names; default the requested model */
   model?: string;
+  /** a call of this tool instead of text: its arguments streamed as the answer's tokens */
+  toolCall?: { name: string; arguments?: unknown };
 }
 
+/**
+ * What a request asks for besides free text, as a model that honours it answers: a call of
+ * a tool (the one forced, else the first, unless the last turn is a tool's result), or a
+ * JSON document (matching the schema when there is one).
+ */
+export type StructuredAsk = { kind: 'tool'; name: string; schema?: Record<string, unknown> } | { kind: 'json'; schema?: Record<string, unknown> };
+
 /** A reply with defaults filled in and the answer cut into chunks, honoring the request's output limit. */
-export interface PlannedReply extends FakeReply {
+export interface PlannedReply extends Omit<FakeReply, 'toolCall'> {
+  /** the text's tokens, or a tool call's arguments' */
   chunks: string[];
+  /** set when the answer is a tool call */
+  toolCall?: { id: string; name: string };
   usage: { inputTokens: number; outputTokens: number };
   truncated: boolean;
   model: string;
@@ -64,6 +77,8 @@ export interface PlannedReply extends FakeReply {
 export interface Dialect {
   /** the path requests go to, e.g. `/v1/chat/completions` */
   readonly path: string;
+  /** what the request asks for besides free text (tools, a response format) */
+  ask(request: RecordedRequest): StructuredAsk | undefined;
   /** the request's output limit, if any */
   maxTokens(request: RecordedRequest): number | undefined;
   /** text of the whole request, for the default input token count */
@@ -90,8 +105,19 @@ export function sseEvent(data: unknown, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 }
 
+function structured(dialect: Dialect, request: RecordedRequest, reply: FakeReply): { text?: string; toolCall?: PlannedReply['toolCall'] } {
+  const id = `call_fake_${request.rawBody.length}`;
+  if (reply.toolCall) return { text: JSON.stringify(reply.toolCall.arguments ?? {}), toolCall: { id, name: reply.toolCall.name } };
+  if (reply.text !== undefined || reply.chunks) return {};
+  const ask = dialect.ask(request);
+  if (ask?.kind === 'tool') return { text: JSON.stringify(sampleOf(ask.schema ?? { type: 'object', properties: {} })), toolCall: { id, name: ask.name } };
+  if (ask?.kind === 'json') return { text: JSON.stringify(ask.schema ? sampleOf(ask.schema) : { answer: DEFAULT_TEXT }) };
+  return {};
+}
+
 function planReply(dialect: Dialect, request: RecordedRequest, reply: FakeReply): PlannedReply {
-  let chunks = reply.chunks ?? [...decodeGenerator(encode(reply.text ?? DEFAULT_TEXT))];
+  const { text, toolCall } = structured(dialect, request, reply);
+  let chunks = reply.chunks ?? [...decodeGenerator(encode(text ?? reply.text ?? DEFAULT_TEXT))];
   const limit = dialect.maxTokens(request);
   const truncated = limit !== undefined && !reply.chunks && chunks.length > limit;
   if (truncated) chunks = chunks.slice(0, limit);
@@ -100,7 +126,7 @@ function planReply(dialect: Dialect, request: RecordedRequest, reply: FakeReply)
     outputTokens: reply.chunks ? countTokens(chunks.join('')) : chunks.length,
   };
   const model = reply.model ?? (typeof request.body?.model === 'string' ? request.body.model : 'fake-model');
-  return { ...reply, chunks, usage, truncated, model };
+  return { ...reply, chunks, usage, truncated, model, toolCall };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

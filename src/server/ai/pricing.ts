@@ -201,6 +201,11 @@ export class PriceTable {
     );
   }
 
+  /** The models priced by the config file or the built-in list (not gpt-tokenizer's long list). */
+  listedModels(): string[] {
+    return [...new Set([...this.overrides.keys(), ...Object.keys(BUILTIN_PRICES)])];
+  }
+
   priceOf(model: string): ModelPrice {
     const bare = bareModelId(model);
     const candidates = [...new Set([model, bare, withoutSnapshot(bare)])];

@@ -1,28 +1,78 @@
 import * as z from 'zod/mini';
-import type { ChatMessage, FinishReason } from '../ai/index.js';
+import type { Receipt } from '../../contract/index.js';
+import type { ChatMessage, DeltaEvent, FinishReason, GenerationParams, ToolCall, Turn } from '../ai/index.js';
 import { ApiError } from '../errors.js';
 
 const TextPart = z.looseObject({ type: z.string(), text: z.optional(z.string()) });
+const WireToolCall = z.looseObject({
+  id: z.string(),
+  type: z.optional(z.literal('function')),
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+});
 const WireMessage = z.looseObject({
   role: z.string(),
   content: z.optional(z.nullable(z.union([z.string(), z.array(TextPart)]))),
+  tool_calls: z.optional(z.nullable(z.array(WireToolCall))),
+  tool_call_id: z.optional(z.nullable(z.string())),
 });
 const positiveInt = z.optional(z.nullable(z.number().check(z.int(), z.positive())));
+const between = (min: number, max: number) => z.optional(z.nullable(z.number().check(z.gte(min), z.lte(max))));
+const JsonSchema = z.record(z.string(), z.unknown());
+const FunctionName = z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, _ or -' }));
+const WireTool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: FunctionName,
+    description: z.optional(z.nullable(z.string())),
+    parameters: z.optional(z.nullable(JsonSchema)),
+    strict: z.optional(z.nullable(z.boolean())),
+  }),
+});
+const WireToolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: FunctionName }) }),
+]);
+const WireResponseFormat = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({
+      name: FunctionName,
+      description: z.optional(z.nullable(z.string())),
+      schema: z.optional(z.nullable(JsonSchema)),
+      strict: z.optional(z.nullable(z.boolean())),
+    }),
+  }),
+]);
 
 /**
- * The part of an OpenAI Chat Completions request the gateway honours. Other parameters
- * (temperature, top_p, ...) are accepted and not forwarded; `model` is ignored: the
- * workspace's configured model answers, and the answer names it.
+ * The OpenAI Chat Completions request the gateway honours: the conversation (text, tool
+ * calls and tool results), the output limit, sampling (`temperature`, `top_p`, `stop`,
+ * `seed`, the penalties, `logprobs`), `response_format` and `tools` / `tool_choice`.
+ * `model` must be one `/v1/models` lists (absent: the configured one). Other fields are
+ * accepted and not forwarded.
  */
 export const CompletionRequest = z.looseObject({
-  model: z.optional(z.string()),
+  model: z.optional(z.nullable(z.string())),
   messages: z.array(WireMessage).check(z.minLength(1, { message: 'must have at least one message' })),
   stream: z.optional(z.nullable(z.boolean())),
   stream_options: z.optional(z.nullable(z.looseObject({ include_usage: z.optional(z.nullable(z.boolean())) }))),
   max_tokens: positiveInt,
   max_completion_tokens: positiveInt,
   n: z.optional(z.nullable(z.number())),
-  tools: z.optional(z.nullable(z.array(z.unknown()))),
+  temperature: between(0, 2),
+  top_p: between(0, 1),
+  stop: z.optional(z.nullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(4))]))),
+  seed: z.optional(z.nullable(z.number().check(z.int()))),
+  presence_penalty: between(-2, 2),
+  frequency_penalty: between(-2, 2),
+  logprobs: z.optional(z.nullable(z.boolean())),
+  top_logprobs: z.optional(z.nullable(z.number().check(z.int(), z.gte(0), z.lte(20)))),
+  response_format: z.optional(z.nullable(WireResponseFormat)),
+  tools: z.optional(z.nullable(z.array(WireTool).check(z.maxLength(128)))),
+  tool_choice: z.optional(z.nullable(WireToolChoice)),
+  parallel_tool_calls: z.optional(z.nullable(z.boolean())),
 });
 export type CompletionRequest = z.infer<typeof CompletionRequest>;
 
@@ -41,20 +91,154 @@ function textOf(content: z.infer<typeof WireMessage>['content'], field: string):
     .join('');
 }
 
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** null and undefined alike are "not set". */
+function set<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
+/** The parameters a provider is sent, OpenAI-named, with null and absent fields left out. */
+function paramsOf(request: CompletionRequest, turns: Turn[]): GenerationParams {
+  const format = set(request.response_format);
+  const choice = set(request.tool_choice);
+  const params: GenerationParams = {
+    turns,
+    temperature: set(request.temperature),
+    top_p: set(request.top_p),
+    stop: set(request.stop),
+    seed: set(request.seed),
+    presence_penalty: set(request.presence_penalty),
+    frequency_penalty: set(request.frequency_penalty),
+    logprobs: set(request.logprobs),
+    top_logprobs: set(request.top_logprobs),
+    parallel_tool_calls: set(request.parallel_tool_calls),
+    response_format:
+      format?.type === 'json_schema'
+        ? {
+            type: 'json_schema',
+            json_schema: {
+              name: format.json_schema.name,
+              ...(format.json_schema.description ? { description: format.json_schema.description } : {}),
+              ...(format.json_schema.schema ? { schema: format.json_schema.schema } : {}),
+              ...(typeof format.json_schema.strict === 'boolean' ? { strict: format.json_schema.strict } : {}),
+            },
+          }
+        : format && { type: format.type },
+    tools: request.tools?.map(({ function: fn }) => ({
+      name: fn.name,
+      ...(fn.description ? { description: fn.description } : {}),
+      ...(fn.parameters ? { parameters: fn.parameters } : {}),
+      ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
+    })),
+    tool_choice: choice === undefined || typeof choice === 'string' ? choice : { name: choice.function.name },
+  };
+  if (params.top_logprobs !== undefined && !params.logprobs) throw invalid('top_logprobs', 'needs logprobs: true');
+  if (params.tool_choice && typeof params.tool_choice !== 'string') {
+    const name = params.tool_choice.name;
+    if (!params.tools?.some((tool) => tool.name === name)) throw invalid('tool_choice', `names the function ${name}, which is not in tools`);
+  } else if (params.tool_choice === 'required' && !params.tools?.length) {
+    throw invalid('tool_choice', 'required needs tools');
+  }
+  if (!params.tools?.length) {
+    // upstreams refuse tool settings without tools; `auto` and `none` mean the same then
+    delete params.tools;
+    delete params.tool_choice;
+    delete params.parallel_tool_calls;
+  }
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as GenerationParams;
+}
+
+/**
+ * A gateway request as the metering plan counts it and as the provider is sent it. The
+ * plan counts `system` (with the tools' and the response schema's JSON, which the upstream
+ * bills as input) and `messages` (tool calls and results as text); the provider is sent
+ * `call`: the client's system text and its turns as they are, and its parameters.
+ */
+export interface GatewayChat {
+  system: string;
+  messages: ChatMessage[];
+  call: { system: string; params: GenerationParams };
+}
+
 /** The request as a provider takes it: system and developer messages joined, then the turns. */
-export function chatOf(request: CompletionRequest): { system: string; messages: ChatMessage[] } {
+export function chatOf(request: CompletionRequest): GatewayChat {
   if (request.n !== undefined && request.n !== null && request.n !== 1) throw invalid('n', 'only 1 is supported');
-  if (request.tools?.length) throw invalid('tools', 'tools are not supported by this gateway');
   const system: string[] = [];
-  const messages: ChatMessage[] = [];
+  const turns: Turn[] = [];
+  const callIds = new Set<string>();
   request.messages.forEach((message, i) => {
     const text = textOf(message.content, `messages[${i}].content`);
     if (message.role === 'system' || message.role === 'developer') system.push(text);
-    else if (message.role === 'user' || message.role === 'assistant') messages.push({ role: message.role, content: text });
-    else throw invalid(`messages[${i}].role`, `${message.role} messages are not supported (system, developer, user, assistant)`);
+    else if (message.role === 'user') turns.push({ role: 'user', content: text });
+    else if (message.role === 'assistant') {
+      const calls = message.tool_calls ?? [];
+      calls.forEach((call, j) => {
+        // every upstream takes the arguments as JSON (Anthropic as an object): refuse them here, not there
+        if (!isJsonObject(call.function.arguments)) throw invalid(`messages[${i}].tool_calls[${j}].function.arguments`, 'must be a JSON object');
+        callIds.add(call.id);
+      });
+      turns.push(
+        calls.length > 0
+          ? { role: 'assistant', content: text, toolCalls: calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) }
+          : { role: 'assistant', content: text },
+      );
+    } else if (message.role === 'tool') {
+      const id = message.tool_call_id;
+      if (!id || !callIds.has(id)) throw invalid(`messages[${i}].tool_call_id`, 'must name a tool call of an earlier assistant message');
+      turns.push({ role: 'tool', toolCallId: id, content: text });
+    } else throw invalid(`messages[${i}].role`, `${message.role} messages are not supported (system, developer, user, assistant, tool)`);
   });
-  if (messages.at(-1)?.role !== 'user') throw invalid('messages', 'the last message must be from the user');
-  return { system: system.join('\n\n'), messages };
+  const last = turns.at(-1)?.role;
+  if (last !== 'user' && last !== 'tool') throw invalid('messages', 'the last message must be from the user or a tool');
+  const params = paramsOf(request, turns);
+  const counted = [params.tools, params.response_format?.type === 'json_schema' ? params.response_format.json_schema : undefined]
+    .filter((part) => part !== undefined)
+    .map((part) => JSON.stringify(part));
+  const messages: ChatMessage[] = turns.map((turn) => {
+    if (turn.role === 'tool') return { role: 'user', content: turn.content };
+    if ('toolCalls' in turn) return { role: 'assistant', content: [turn.content, ...turn.toolCalls.map((c) => `${c.name}(${c.arguments})`)].join('\n') };
+    return turn;
+  });
+  const text = system.join('\n\n');
+  return { system: [text, ...counted].filter(Boolean).join('\n\n'), messages, call: { system: text, params } };
+}
+
+/** The content, tool calls and log probabilities of a completion, assembled from their streamed pieces. */
+export class ToolCallLog {
+  private readonly calls: ToolCall[] = [];
+  private readonly probs: unknown[] = [];
+  private content = '';
+
+  add(event: Pick<DeltaEvent, 'text' | 'toolCalls' | 'logprobs'>): void {
+    this.content += event.text;
+    for (const piece of event.toolCalls ?? []) {
+      const call = (this.calls[piece.index] ??= { id: piece.id ?? `call_${piece.index}`, name: '', arguments: '' });
+      if (piece.id) call.id = piece.id;
+      if (piece.name) call.name += piece.name;
+      if (piece.arguments) call.arguments += piece.arguments;
+    }
+    if (event.logprobs) this.probs.push(...event.logprobs);
+  }
+
+  text(): string {
+    return this.content;
+  }
+
+  toolCalls(): ToolCall[] {
+    return this.calls.filter(Boolean);
+  }
+
+  logprobs(): unknown[] | undefined {
+    return this.probs.length > 0 ? this.probs : undefined;
+  }
 }
 
 /** What a completion reports, streamed or not, and what a replay answers again. */
@@ -63,34 +247,94 @@ export interface CompletionSummary {
   created: number;
   model: string;
   text: string;
-  finishReason: 'stop' | 'length';
+  finishReason: WireFinishReason;
   promptTokens: number;
   completionTokens: number;
+  toolCalls?: ToolCall[];
+  logprobs?: unknown[];
 }
 
-export function wireFinishReason(reason: FinishReason | null, stopped: boolean): 'stop' | 'length' {
-  return reason === 'length' || stopped ? 'length' : 'stop';
+export type WireFinishReason = 'stop' | 'length' | 'tool_calls';
+
+export function wireFinishReason(reason: FinishReason | null, stopped: boolean): WireFinishReason {
+  if (reason === 'length' || stopped) return 'length';
+  return reason === 'tool_calls' ? 'tool_calls' : 'stop';
+}
+
+/** How a metered run ended, as far as the wire tells it. */
+interface EndedRun {
+  status: string;
+  text: string;
+  finishReason: FinishReason | null;
+  usage: { inputTokens: number; outputTokens: number; model: string } | null;
+}
+
+export function summaryOf(head: Pick<CompletionSummary, 'id' | 'created' | 'model'>, outcome: EndedRun, log?: ToolCallLog): CompletionSummary {
+  const toolCalls = log?.toolCalls() ?? [];
+  const logprobs = log?.logprobs();
+  return {
+    ...head,
+    model: outcome.usage?.model ?? head.model,
+    text: log ? log.text() : outcome.text,
+    finishReason: wireFinishReason(outcome.finishReason, outcome.status === 'stopped'),
+    promptTokens: outcome.usage?.inputTokens ?? 0,
+    completionTokens: outcome.usage?.outputTokens ?? 0,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    ...(logprobs ? { logprobs } : {}),
+  };
+}
+
+/** The charge of a completion, as the gateway adds it to OpenAI's answer (the last chunk of a stream). */
+export interface CreditNote {
+  /** credits taken from the pool: 0 for BYOK */
+  charged: number;
+  receipt: string;
+}
+
+export function creditOf(receipt: Receipt): CreditNote {
+  return { charged: receipt.byok ? 0 : receipt.credits, receipt: receipt.id };
 }
 
 function usageOf(summary: CompletionSummary) {
   return { prompt_tokens: summary.promptTokens, completion_tokens: summary.completionTokens, total_tokens: summary.promptTokens + summary.completionTokens };
 }
 
-/** A non-streaming `chat.completion`. */
-export function completionBody(summary: CompletionSummary) {
+function wireToolCalls(calls: readonly ToolCall[]) {
+  return calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
+}
+
+/** A non-streaming `chat.completion`, with the charge as `credit`. */
+export function completionBody(summary: CompletionSummary, receipt?: Receipt) {
+  const calls = summary.toolCalls ?? [];
   return {
     id: summary.id,
     object: 'chat.completion',
     created: summary.created,
     model: summary.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: summary.text, refusal: null }, logprobs: null, finish_reason: summary.finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: calls.length > 0 && summary.text === '' ? null : summary.text,
+          refusal: null,
+          ...(calls.length > 0 ? { tool_calls: wireToolCalls(calls) } : {}),
+        },
+        logprobs: summary.logprobs ? { content: summary.logprobs, refusal: null } : null,
+        finish_reason: summary.finishReason,
+      },
+    ],
     usage: usageOf(summary),
     system_fingerprint: null,
+    ...(receipt ? { credit: creditOf(receipt) } : {}),
   };
 }
 
 /** Builds the `chat.completion.chunk`s of one streamed completion. */
 export class ChunkWriter {
+  /** tool calls whose first piece was sent (the first piece carries id, type and name) */
+  private readonly started = new Set<number>();
+
   constructor(
     private readonly head: Pick<CompletionSummary, 'id' | 'created' | 'model'>,
     /** with `stream_options.include_usage` every chunk has `usage: null` and a last chunk carries it */
@@ -106,17 +350,41 @@ export class ChunkWriter {
     return this.chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
   }
 
-  delta(text: string) {
-    return this.chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]);
+  /** A piece of text, of tool calls, or both, with its log probabilities when asked for. */
+  delta(piece: string | Pick<DeltaEvent, 'text' | 'toolCalls' | 'logprobs'>) {
+    const { text, toolCalls, logprobs } = typeof piece === 'string' ? { text: piece, toolCalls: undefined, logprobs: undefined } : piece;
+    const delta: Record<string, unknown> = {};
+    // a tool call piece's text is its arguments, counted for metering: not content
+    if (!toolCalls?.length) delta.content = text;
+    if (toolCalls?.length) {
+      delta.tool_calls = toolCalls.map((call) => {
+        const first = !this.started.has(call.index);
+        this.started.add(call.index);
+        const fn = first ? { name: call.name ?? '', arguments: call.arguments ?? '' } : { arguments: call.arguments ?? '' };
+        return first ? { index: call.index, id: call.id ?? `call_${call.index}`, type: 'function', function: fn } : { index: call.index, function: fn };
+      });
+    }
+    return this.chunk([{ index: 0, delta, logprobs: logprobs ? { content: logprobs, refusal: null } : null, finish_reason: null }]);
   }
 
-  finish(reason: 'stop' | 'length') {
-    return this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: reason }]);
+  /** The whole of a settled completion's content (a replay): its text, then its tool calls. */
+  replayed(summary: CompletionSummary) {
+    const toolCalls = (summary.toolCalls ?? []).map((call, index) => ({ index, ...call }));
+    return [
+      ...(summary.text === '' ? [] : [this.delta({ text: summary.text, logprobs: summary.logprobs })]),
+      ...(toolCalls.length === 0 ? [] : [this.delta({ text: '', toolCalls })]),
+    ];
   }
 
-  /** The usage chunk, or undefined when it was not asked for. */
-  usage(summary: CompletionSummary) {
-    return this.includeUsage ? this.chunk([], usageOf(summary)) : undefined;
+  /**
+   * The end of the stream: the finish chunk, the usage chunk when it was asked for, and
+   * `[DONE]`. The last chunk before `[DONE]` carries the charge as `credit`.
+   */
+  end(summary: CompletionSummary, receipt: Receipt): unknown[] {
+    const credit = creditOf(receipt);
+    const finish = this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: summary.finishReason }]);
+    if (!this.includeUsage) return [{ ...finish, credit }, '[DONE]'];
+    return [finish, { ...this.chunk([], usageOf(summary)), credit }, '[DONE]'];
   }
 }
 
@@ -134,8 +402,8 @@ const ERROR_TYPES: Partial<Record<number, string>> = {
 
 /** An API error in OpenAI's shape: `{ error: { message, type, param, code } }`, plus our details. */
 export function openAiErrorBody(err: ApiError): { error: Record<string, unknown> } {
-  const { field, issues: _issues, ...details } = err.details as { field?: string; issues?: unknown };
-  const code = err.code === 'unauthorized' ? 'invalid_api_key' : err.code === 'rate_limited' ? 'rate_limit_exceeded' : err.code;
+  const { field, issues: _issues, openAiCode, ...details } = err.details as { field?: string; issues?: unknown; openAiCode?: string };
+  const code = openAiCode ?? (err.code === 'unauthorized' ? 'invalid_api_key' : err.code === 'rate_limited' ? 'rate_limit_exceeded' : err.code);
   return {
     error: {
       message: err.message,

@@ -14,7 +14,9 @@ import { ApiError } from '../errors.js';
 import { requireBuilder, type AppEnv } from '../http/auth.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
-import { chatOf, ChunkWriter, completionBody, CompletionRequest, openAiErrorBody, wireFinishReason, type CompletionSummary } from './openai-wire.js';
+import { GatewayProvider } from './gateway-provider.js';
+import { modelFor, mountModelRoutes, type GatewayModelOptions } from './models.js';
+import { chatOf, ChunkWriter, completionBody, CompletionRequest, openAiErrorBody, summaryOf, type CompletionSummary } from './openai-wire.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_OPERATION: OperationType = 'custom_code';
@@ -42,17 +44,6 @@ function failureError(outcome: RunOutcome): ApiError {
   return new ApiError(failure.code, failure.message);
 }
 
-function summaryOf(head: Pick<CompletionSummary, 'id' | 'created' | 'model'>, outcome: RunOutcome): CompletionSummary {
-  return {
-    ...head,
-    model: outcome.usage?.model ?? head.model,
-    text: outcome.text,
-    finishReason: wireFinishReason(outcome.finishReason, outcome.status === 'stopped'),
-    promptTokens: outcome.usage?.inputTokens ?? 0,
-    completionTokens: outcome.usage?.outputTokens ?? 0,
-  };
-}
-
 function meteringHeaders(receipt: Receipt): Record<string, string> {
   return { 'x-credit-receipt': receipt.id, 'x-credit-charged': String(receipt.byok ? 0 : receipt.credits) };
 }
@@ -65,7 +56,7 @@ function meteringHeaders(receipt: Receipt): Record<string, string> {
  * sets what is held (what that many tokens could cost); without it, the estimate's max.
  * Errors are in OpenAI's shape: 402 when the credits are short, 429 with Retry-After.
  */
-export function gatewayApp(ai: AiRuntime, adminToken: string | undefined): Hono<AppEnv> {
+export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, models: GatewayModelOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     const apiError = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
@@ -81,11 +72,12 @@ export function gatewayApp(ai: AiRuntime, adminToken: string | undefined): Hono<
     }),
   );
   app.use(requireBuilder(ai.ledger, adminToken));
-  app.post('/chat/completions', (c) => completions(ai, c));
+  app.post('/chat/completions', (c) => completions(ai, c, models));
+  mountModelRoutes(app, ai, models);
   return app;
 }
 
-async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response> {
+async function completions(ai: AiRuntime, c: Context<AppEnv>, models: GatewayModelOptions): Promise<Response> {
   const ctx = c.get('builder');
   const request = await parseBody(c, CompletionRequest);
   const operation = header(c, 'x-credit-operation', OperationType, () => DEFAULT_OPERATION);
@@ -94,7 +86,7 @@ async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response>
   const stream = request.stream === true;
   const includeUsage = stream && request.stream_options?.include_usage === true;
   const clientMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const hash = sha256(JSON.stringify(['gateway', operation, chat, stream, includeUsage, clientMaxTokens ?? null]));
+  const hash = sha256(JSON.stringify(['gateway', operation, chat, stream, includeUsage, clientMaxTokens ?? null, request.model ?? null]));
 
   const claim = await ai.requests.claim(ctx, key, hash, operation);
   if (claim.kind === 'replay') return replay(claim.result as unknown as GatewayReplay, stream, includeUsage);
@@ -103,13 +95,17 @@ async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response>
 
   const cancelled = new AbortController();
   let run: MeteredRun;
+  let provider: GatewayProvider;
   let head: Pick<CompletionSummary, 'id' | 'created' | 'model'>;
   let reservedCredits: number;
   let holdId: string | null;
   try {
-    const target = await ai.providers.resolve(ctx);
-    const provider = target.connect();
+    const configured = await ai.providers.resolve(ctx);
+    const target = { ...configured, model: modelFor(request.model, configured.model, ai.prices, models) };
+    provider = new GatewayProvider(configured.connect(), target.model, chat.call);
     const plan = await planOperation(ai, ctx, target, { operation, ...chat });
+    // the client's turns are sent as they are: none may be dropped to fit
+    if (plan.messages.length < chat.messages.length) throw new ApiError('invalid_input', "messages: too long for the model's context window", { field: 'messages' });
     const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
       holdKey: `gateway:${key}:${claim.attempt}`,
       ttlSeconds: ai.holdTtlSeconds,
@@ -147,16 +143,16 @@ async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response>
     let outcome = firstEvent?.type === 'outcome' ? firstEvent.outcome : undefined;
     for await (const event of events) if (event.type === 'outcome') outcome = event.outcome;
     if (!outcome) throw new ApiError('internal', 'the run ended without an outcome');
-    const summary = summaryOf(head, outcome);
+    const summary = summaryOf(head, outcome, provider.log);
     await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
     if (!outcome.receipt) throw failureError(outcome);
-    return c.json(completionBody(summary), 200, { ...meteringHeaders(outcome.receipt), 'x-credit-reserved': String(reservedCredits) });
+    return c.json(completionBody(summary, outcome.receipt), 200, { ...meteringHeaders(outcome.receipt), 'x-credit-reserved': String(reservedCredits) });
   }
 
   const writer = new ChunkWriter(head, includeUsage);
   const sse = new SseStream({ headers: { 'x-credit-reserved': String(reservedCredits) }, onCancel: () => cancelled.abort() });
   sse.send(undefined, writer.role());
-  ai.track(pumpChunks(ai, ref, head, writer, sse, first, events));
+  ai.track(pumpChunks(ai, ref, head, writer, sse, first, events, provider));
   return sse.response;
 }
 
@@ -168,25 +164,23 @@ async function pumpChunks(
   sse: SseStream,
   first: IteratorResult<RunEvent, void>,
   events: AsyncGenerator<RunEvent, void>,
+  provider: GatewayProvider,
 ): Promise<void> {
   try {
     let outcome: RunOutcome | undefined;
     for (let step = first; !step.done; step = await events.next()) {
-      if (step.value.type === 'delta') sse.send(undefined, writer.delta(step.value.text));
+      if (step.value.type === 'delta') sse.send(undefined, writer.delta(step.value));
       else outcome = step.value.outcome;
     }
     if (!outcome) throw new Error('the run ended without an outcome');
-    const summary = summaryOf(head, outcome);
+    const summary = summaryOf(head, outcome, provider.log);
     await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
     if (!outcome.receipt) {
       // OpenAI's own mid-stream failure: an error object as the data, then the end
       sse.send(undefined, openAiErrorBody(failureError(outcome)));
       return;
     }
-    sse.send(undefined, writer.finish(summary.finishReason));
-    const usage = writer.usage(summary);
-    if (usage) sse.send(undefined, usage);
-    sse.send(undefined, '[DONE]');
+    for (const chunk of writer.end(summary, outcome.receipt)) sse.send(undefined, chunk);
   } catch (err) {
     console.error('credit-chat: a gateway stream failed:', err instanceof Error ? err.message : 'unknown error');
     sse.send(undefined, openAiErrorBody(new ApiError('internal', 'The completion failed on the server.')));
@@ -197,15 +191,11 @@ async function pumpChunks(
 
 function replay(stored: GatewayReplay, stream: boolean, includeUsage: boolean): Response {
   const headers = { ...meteringHeaders(stored.receipt), 'idempotent-replayed': 'true' };
-  if (!stream) return Response.json(completionBody(stored.summary), { headers });
+  if (!stream) return Response.json(completionBody(stored.summary, stored.receipt), { headers });
   const writer = new ChunkWriter(stored.summary, includeUsage);
   const sse = new SseStream({ headers });
   sse.send(undefined, writer.role());
-  if (stored.summary.text) sse.send(undefined, writer.delta(stored.summary.text));
-  sse.send(undefined, writer.finish(stored.summary.finishReason));
-  const usage = writer.usage(stored.summary);
-  if (usage) sse.send(undefined, usage);
-  sse.send(undefined, '[DONE]');
+  for (const chunk of [...writer.replayed(stored.summary), ...writer.end(stored.summary, stored.receipt)]) sse.send(undefined, chunk);
   sse.close();
   return sse.response;
 }

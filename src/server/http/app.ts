@@ -33,6 +33,8 @@ export interface AppOptions {
    * OpenAI-compatible gateway at /v1/chat/completions; without it those routes are 404
    */
   ai?: AiRuntime;
+  /** CREDIT_CHAT_MODELS: models the gateway may be asked for besides the priced ones */
+  gatewayModels?: readonly string[];
 }
 
 /** The HTTP app of contract v1, mounted under /api/v1. */
@@ -76,7 +78,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/', builder);
 
   app.route(API_BASE, api);
-  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken));
+  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken, { allowList: options.gatewayModels }));
   app.notFound((c) => c.json(new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) {

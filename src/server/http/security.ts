@@ -3,6 +3,27 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 
 /**
+ * What the official `openai` client sends from a browser besides Authorization and
+ * Content-Type (node_modules/openai: client.js, internal/detect-platform.js and the poll
+ * helpers), so that the gateway at /v1 passes its preflight.
+ */
+export const OPENAI_SDK_HEADERS = [
+  'OpenAI-Organization',
+  'OpenAI-Project',
+  'X-Stainless-Arch',
+  'X-Stainless-Lang',
+  'X-Stainless-OS',
+  'X-Stainless-Package-Version',
+  'X-Stainless-Runtime',
+  'X-Stainless-Runtime-Version',
+  'X-Stainless-Retry-Count',
+  'X-Stainless-Timeout',
+  'X-Stainless-Helper-Method',
+  'X-Stainless-Poll-Helper',
+  'X-Stainless-Custom-Poll-Interval',
+];
+
+/**
  * CORS for the host pages allowed to call the API from the browser. No list: same-origin only
  * (no CORS headers at all). Credentials are never needed: tokens travel in Authorization.
  */
@@ -12,8 +33,8 @@ export function corsForHosts(allowedOrigins: readonly string[]): MiddlewareHandl
   return cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Credit-Operation'],
-    exposeHeaders: ['Retry-After'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Credit-Operation', ...OPENAI_SDK_HEADERS],
+    exposeHeaders: ['Retry-After', 'X-Credit-Charged', 'X-Credit-Receipt', 'X-Credit-Reserved', 'Idempotent-Replayed'],
     maxAge: 600,
   });
 }

@@ -9,6 +9,7 @@ import { onEachStore } from '../support/stores.js';
 import { aiOptionsFor, assertBooksClean, balanceOf, holdStatuses, openChatHarness, TEST_PRICES, WIRE_FORMATS } from './support.js';
 import { listen } from '../support/listen.js';
 
+const MODEL = 'claude-sonnet-4-20250514';
 const ANSWER = 'const total = rows.reduce((sum, r) => sum + r.amount, 0);';
 
 onEachStore('POST /v1/chat/completions with the official openai client', (kind) => {
@@ -40,7 +41,7 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('answers a chat.completion with usage and charges it through a hold', async () => {
     const ws = await h.workspace();
     const before = await balanceOf(h, ws.token);
-    const { data: completion, response } = await client(ws.token).chat.completions.create({ model: 'any-model', messages }).withResponse();
+    const { data: completion, response } = await client(ws.token).chat.completions.create({ model: MODEL, messages }).withResponse();
     assert.equal(completion.object, 'chat.completion');
     assert.match(completion.id, /^chatcmpl-/);
     assert.equal(completion.model, 'claude-sonnet-4-20250514');
@@ -62,7 +63,7 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('streams chat.completion.chunks, the usage chunk when asked, and [DONE]', async () => {
     const ws = await h.workspace();
     const stream = await client(ws.token).chat.completions.create(
-      { model: 'any-model', messages, stream: true, stream_options: { include_usage: true } },
+      { model: MODEL, messages, stream: true, stream_options: { include_usage: true } },
       { headers: { 'X-Credit-Operation': 'sql_generation' } },
     );
     let text = '';
@@ -88,7 +89,7 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
     const raw = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'x', messages, stream: true }),
+      body: JSON.stringify({ model: MODEL, messages, stream: true }),
     });
     const body = await raw.text();
     assert.match(body, /data: \[DONE\]\n\n$/);
@@ -97,9 +98,9 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
 
   it('sizes the hold from the client’s max_tokens and passes that limit on', async () => {
     const ws = await h.workspace();
-    await client(ws.token).chat.completions.create({ model: 'm', messages, max_tokens: 5 });
+    await client(ws.token).chat.completions.create({ model: MODEL, messages, max_tokens: 5 });
     assert.equal(fake.lastRequest!.body.max_tokens, 5);
-    const completion = await client(ws.token).chat.completions.create({ model: 'm', messages, max_completion_tokens: 3 });
+    const completion = await client(ws.token).chat.completions.create({ model: MODEL, messages, max_completion_tokens: 3 });
     assert.equal(completion.choices[0]!.finish_reason, 'length');
     assert.equal(completion.usage!.completion_tokens, 3);
     await assertBooksClean(h, ws.id);
@@ -108,7 +109,7 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('402 in OpenAI’s error shape when the credits are short', async () => {
     const ws = await h.workspace({ builders: 1, creditsPerBuilder: 1 });
     await assert.rejects(
-      client(ws.token).chat.completions.create({ model: 'm', messages }, { headers: { 'X-Credit-Operation': 'app_generation' } }),
+      client(ws.token).chat.completions.create({ model: MODEL, messages }, { headers: { 'X-Credit-Operation': 'app_generation' } }),
       (err: unknown) => {
         assert.ok(err instanceof OpenAI.APIError);
         assert.equal(err.status, 402);
@@ -126,13 +127,13 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('429 with Retry-After when the upstream rate-limits; 502 when it fails; the holds voided', async () => {
     const ws = await h.workspace();
     fake.replyOnce({ status: 429, retryAfter: '9' }, { status: 500 });
-    await assert.rejects(client(ws.token).chat.completions.create({ model: 'm', messages }), (err: unknown) => {
+    await assert.rejects(client(ws.token).chat.completions.create({ model: MODEL, messages }), (err: unknown) => {
       assert.ok(err instanceof OpenAI.RateLimitError);
       assert.equal(err.headers?.get('retry-after'), '9');
       assert.equal(err.code, 'rate_limit_exceeded');
       return true;
     });
-    await assert.rejects(client(ws.token).chat.completions.create({ model: 'm', messages, stream: true }), (err: unknown) => {
+    await assert.rejects(client(ws.token).chat.completions.create({ model: MODEL, messages, stream: true }), (err: unknown) => {
       assert.ok(err instanceof OpenAI.APIError);
       assert.equal(err.status, 502);
       assert.equal(err.code, 'provider_error');
@@ -145,7 +146,7 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('a failure mid-stream ends the stream with an error the client throws', async () => {
     const ws = await h.workspace();
     fake.replyOnce({ text: ANSWER, fault: 'cut_mid_chunk', cutAfterChunks: 3 });
-    const stream = await client(ws.token).chat.completions.create({ model: 'm', messages, stream: true });
+    const stream = await client(ws.token).chat.completions.create({ model: MODEL, messages, stream: true });
     await assert.rejects(async () => {
       for await (const _chunk of stream) {
         // read until it fails
@@ -159,13 +160,13 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
   it('an Idempotency-Key replay answers the first completion without calling the upstream again', async () => {
     const ws = await h.workspace();
     const options = { headers: { 'Idempotency-Key': 'gw-key-0123456789' } };
-    const first = await client(ws.token).chat.completions.create({ model: 'm', messages }, options);
+    const first = await client(ws.token).chat.completions.create({ model: MODEL, messages }, options);
     const balance = await balanceOf(h, ws.token);
-    const again = await client(ws.token).chat.completions.create({ model: 'm', messages }, options);
+    const again = await client(ws.token).chat.completions.create({ model: MODEL, messages }, options);
     assert.deepEqual(again, first);
     assert.equal(fake.requests.length, 1);
     assert.equal((await balanceOf(h, ws.token)).total, balance.total);
-    await assert.rejects(client(ws.token).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'other' }] }, options), (err: unknown) => {
+    await assert.rejects(client(ws.token).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'other' }] }, options), (err: unknown) => {
       assert.ok(err instanceof OpenAI.APIError);
       assert.equal(err.status, 422);
       return true;
@@ -174,12 +175,14 @@ onEachStore('POST /v1/chat/completions with the official openai client', (kind) 
 
   it('refuses bad tokens, bad operations and what it cannot forward, in OpenAI’s shape', async () => {
     const ws = await h.workspace();
-    await assert.rejects(client('cct_not-a-token').chat.completions.create({ model: 'm', messages }), OpenAI.AuthenticationError);
+    await assert.rejects(client('cct_not-a-token').chat.completions.create({ model: MODEL, messages }), OpenAI.AuthenticationError);
     const bad = [
-      [{ model: 'm', messages }, { headers: { 'X-Credit-Operation': 'mining' } }, 'x-credit-operation'],
-      [{ model: 'm', messages, tools: [{ type: 'function', function: { name: 'f' } }] }, {}, 'tools'],
-      [{ model: 'm', messages: [{ role: 'assistant', content: 'hi' }] }, {}, 'messages'],
-      [{ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, {}, 'messages[0].content[0]'],
+      [{ model: MODEL, messages }, { headers: { 'X-Credit-Operation': 'mining' } }, 'x-credit-operation'],
+      [{ model: MODEL, messages, n: 2 }, {}, 'n'],
+      [{ model: MODEL, messages, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'g' } } }, {}, 'tool_choice'],
+      [{ model: MODEL, messages, temperature: 3 }, {}, 'temperature'],
+      [{ model: MODEL, messages: [{ role: 'assistant', content: 'hi' }] }, {}, 'messages'],
+      [{ model: MODEL, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, {}, 'messages[0].content[0]'],
     ] as const;
     for (const [body, options, param] of bad) {
       await assert.rejects(client(ws.token).chat.completions.create(body as never, options), (err: unknown) => {

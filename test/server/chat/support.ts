@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import OpenAI from 'openai';
 import { after, before, beforeEach } from 'node:test';
 import { PriceTable } from '../../../src/server/ai/pricing.js';
 import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
 import type { AiOptions } from '../../../src/server/chat/ai-options.js';
 import type { StoreKind } from '../support/stores.js';
-import { Harness } from '../support/harness.js';
+import { createApp, type AppOptions } from '../../../src/server/http/app.js';
+import { ADMIN_TOKEN, Harness } from '../support/harness.js';
+import { listen } from '../support/listen.js';
 import { startFakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeOpenAI } from '../../support/fake-openai.js';
 import type { FakeReply, FakeUpstream } from '../../support/fake-upstream.js';
@@ -149,3 +152,39 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 3_000)
   }
 }
 
+
+/**
+ * `useFakeUpstream` with the app on a real HTTP server, for the clients that need a URL
+ * (the gateway's SDK tests); `app` adds options of the app (CORS origins, the gateway's
+ * model allow-list) to the harness's.
+ */
+export function useGatewayServer(kind: StoreKind, format: WireFormat, options: { reply?: FakeReply; ai?: AiOptions; app?: Partial<AppOptions> } = {}) {
+  const live = useFakeUpstream(kind, format, { reply: options.reply ?? {}, ai: options.ai });
+  let server: Awaited<ReturnType<typeof listen>> | undefined;
+  before(async () => {
+    const h = live.h;
+    server = await listen(options.app ? createApp({ ledger: h.ledger, adminToken: ADMIN_TOKEN, ai: h.ai, ...options.app }) : h.app);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return {
+    get fake(): FakeUpstream {
+      return live.fake;
+    },
+    get h(): Harness {
+      return live.h;
+    },
+    /** the gateway's base URL, as the OpenAI clients take it */
+    get baseURL(): string {
+      return `${server!.origin}/v1`;
+    },
+    get origin(): string {
+      return server!.origin;
+    },
+    /** the official `openai` client on the gateway, with a builder token as its key */
+    client(token: string): OpenAI {
+      return new OpenAI({ apiKey: token, baseURL: `${server!.origin}/v1`, maxRetries: 0 });
+    },
+  };
+}

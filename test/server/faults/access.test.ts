@@ -22,6 +22,15 @@ const sampleBody: Record<string, unknown> = {
   'post /admin/workspaces/{id}/tokens': { builder: 'intruder' },
 };
 
+/** The OpenAI-compatible gateway at /v1 (outside /api/v1): builder routes, errors in OpenAI's shape. */
+const GATEWAY_ROUTES = [
+  { method: 'get', path: '/v1/models' },
+  { method: 'get', path: '/v1/models/credit-chat-demo-1' },
+  { method: 'post', path: '/v1/chat/completions' },
+  { method: 'post', path: '/v1/embeddings' },
+] as const;
+const gatewayBody = { model: 'credit-chat-demo-1', messages: [{ role: 'user', content: 'x' }] };
+
 /** Every console line the server writes during the test, to scan for secrets. */
 function captureConsole(): { lines: string[]; restore: () => void } {
   const lines: string[] = [];
@@ -122,6 +131,44 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     for (const r of ROUTES.filter((route) => !route.admin && !PUBLIC.has(`${route.method} ${route.path}`))) {
       assert.equal((await send(r.method, r.path, `Bearer ${ADMIN_TOKEN}`, `admin on ${r.path}`)).status, 403, r.path);
     }
+  });
+
+  async function sendGateway(method: string, path: string, authorization: string | undefined, where: string, body: unknown = gatewayBody) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const response = await h.fetch(path, { method: method.toUpperCase(), headers, body: method === 'post' ? JSON.stringify(body) : undefined });
+    const text = await response.text();
+    answers.push({ where, status: response.status, headers: JSON.stringify([...response.headers]), body: text });
+    return { status: response.status, text };
+  }
+
+  it('the gateway: 401 for every wrong token, 403 for the admin token, in OpenAI’s error shape; an intruder sees only its own', async () => {
+    for (const r of GATEWAY_ROUTES) {
+      for (const [label, auth, expected] of [
+        ['no token', undefined, 401],
+        ['malformed', 'Bearer', 401],
+        ['garbage', 'Bearer !!!', 401],
+        ['unknown', 'Bearer cct_unknown0000000000000000000000000000000000', 401],
+        ['revoked', `Bearer ${revoked}`, 401],
+        ['admin', `Bearer ${ADMIN_TOKEN}`, 403],
+      ] as const) {
+        const { status, text } = await sendGateway(r.method, r.path, auth, `${label} ${r.method} ${r.path}`);
+        assert.equal(status, expected, `${label} on ${r.method.toUpperCase()} ${r.path}`);
+        const { error } = JSON.parse(text);
+        assert.equal(typeof error.type, 'string', text);
+        assert.ok('param' in error && 'code' in error, text);
+      }
+      const { status, text } = await sendGateway(r.method, r.path, `Bearer ${intruder.token}`, `intruder ${r.method} ${r.path}`);
+      assert.ok(status < 500, `${r.path}: ${status} ${text}`);
+      for (const secret of [victim.id, victim.holdId, victim.conversationId, 'victim secret prompt', '7.777']) {
+        assert.ok(!text.includes(secret), `${r.method.toUpperCase()} ${r.path} showed the victim's ${secret}`);
+      }
+    }
+    // the victim's own BYOK upstream (its configured model) is unreachable: the failure names no key
+    const own = await sendGateway('post', '/v1/chat/completions', `Bearer ${victim.token}`, 'victim BYOK gateway', { messages: gatewayBody.messages });
+    assert.equal(own.status, 502, own.text);
+    const victimBalance = await h.request('GET', '/balance', victim.token);
+    assert.equal(victimBalance.body.held, 7.777);
   });
 
   it('shows the BYOK key and the admin token in no response body, header or log line', async () => {

@@ -32,6 +32,27 @@ function validBody(method: string, path: string): unknown {
       return { credits: 100, reference: key };
     case 'post /admin/workspaces/{id}/tokens':
       return { builder: 'fuzz-builder' };
+    case 'post /v1/chat/completions':
+      return {
+        model: 'credit-chat-demo-1',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'the weather?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+        ],
+        max_tokens: 40,
+        temperature: 0.5,
+        top_p: 0.9,
+        stop: ['END'],
+        seed: 7,
+        presence_penalty: 0.1,
+        frequency_penalty: 0.1,
+        response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { text: { type: 'string' } } } } },
+        tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+        tool_choice: 'auto',
+        stream: false,
+      };
     default:
       return undefined;
   }
@@ -79,6 +100,18 @@ function refuseNonLoopbackFetch(): () => void {
   };
 }
 
+/**
+ * Every route: the contract's under /api/v1, and the OpenAI-compatible gateway's at /v1,
+ * whose refusals are in OpenAI's shape (`type` and `param` too).
+ */
+const FUZZED_ROUTES = [
+  ...ROUTES.map((route) => ({ method: route.method, path: route.path, base: '/api/v1', openAi: false })),
+  ...(['get /v1/models', 'get /v1/models/{id}', 'post /v1/chat/completions'] as const).map((route) => {
+    const [method, path] = route.split(' ') as [string, string];
+    return { method, path, base: '', openAi: true };
+  }),
+];
+
 /** Sends `cases` fuzzed requests across every route; every answer must be a 2xx or a well-formed 4xx. */
 export async function fuzzApi(h: Harness, options: { cases: number; seed: number; token: string; workspaceId: string; holdId: string }): Promise<FuzzReport> {
   const report: FuzzReport = { cases: 0, byStatus: {}, violations: [] };
@@ -92,7 +125,7 @@ export async function fuzzApi(h: Harness, options: { cases: number; seed: number
 }
 
 async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; token: string; workspaceId: string; holdId: string }, report: FuzzReport): Promise<void> {
-  const route = fc.constantFrom(...ROUTES);
+  const route = fc.constantFrom(...FUZZED_ROUTES);
   const authorization = fc.oneof(
     { weight: 6, arbitrary: fc.constant(`Bearer ${options.token}`) },
     { weight: 2, arbitrary: fc.constant(`Bearer ${ADMIN_TOKEN}`) },
@@ -118,7 +151,7 @@ async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; to
         try {
           const method = r.method.toUpperCase();
           const sendsBody = method !== 'GET' && method !== 'HEAD';
-          response = await h.app.request(`/api/v1${path}${query}`, { method, headers, body: sendsBody ? (body ?? undefined) : undefined });
+          response = await h.app.request(`${r.base}${path}${query}`, { method, headers, body: sendsBody ? (body ?? undefined) : undefined });
         } catch (err) {
           report.violations.push(`${r.method} ${path}: threw ${String(err)}`);
           return;
@@ -128,7 +161,7 @@ async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; to
         const text = await response.text();
         if (response.status >= 500) report.violations.push(`${r.method.toUpperCase()} ${path}${query} answered ${response.status}: ${text.slice(0, 200)}`);
         if (response.status >= 400) {
-          let error: { code?: unknown; message?: unknown } | undefined;
+          let error: { code?: unknown; message?: unknown; type?: unknown; param?: unknown } | undefined;
           try {
             error = (JSON.parse(text) as { error?: typeof error }).error;
           } catch {
@@ -136,6 +169,8 @@ async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; to
           }
           if (typeof error?.code !== 'string' || typeof error?.message !== 'string' || !error.message) {
             report.violations.push(`${r.method.toUpperCase()} ${path}: ${response.status} without a code and a message: ${text.slice(0, 200)}`);
+          } else if (r.openAi && (typeof error.type !== 'string' || !('param' in error))) {
+            report.violations.push(`${r.method.toUpperCase()} ${path}: ${response.status} not in OpenAI's error shape: ${text.slice(0, 200)}`);
           }
         }
       },

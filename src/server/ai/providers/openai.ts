@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { bareModelId } from '../model-id.js';
 import { joinUrl, UpstreamCall, type HttpProviderOptions } from './upstream-call.js';
-import { ProviderError, type ChatProvider, type FinishReason, type ProviderEvent, type ProviderRequest } from './types.js';
+import { ProviderError, type ChatProvider, type FinishReason, type GenerationParams, type ProviderEvent, type ProviderRequest, type Turn } from './types.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -23,12 +23,20 @@ export interface OpenAiProviderOptions extends HttpProviderOptions {
 }
 
 const Usage = z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number() });
+const text = z.optional(z.nullable(z.string()));
+const ToolCallPiece = z.looseObject({
+  index: z.optional(z.number()),
+  id: text,
+  function: z.optional(z.nullable(z.looseObject({ name: text, arguments: text }))),
+});
+const Logprobs = z.optional(z.nullable(z.looseObject({ content: z.optional(z.nullable(z.array(z.unknown()))) })));
 const Chunk = z.looseObject({
   model: z.optional(z.string()),
   choices: z.optional(
     z.array(
       z.looseObject({
-        delta: z.optional(z.looseObject({ content: z.optional(z.nullable(z.string())) })),
+        delta: z.optional(z.looseObject({ content: text, tool_calls: z.optional(z.nullable(z.array(ToolCallPiece))) })),
+        logprobs: Logprobs,
         finish_reason: z.optional(z.nullable(z.string())),
       }),
     ),
@@ -40,7 +48,8 @@ const Completion = z.looseObject({
   model: z.optional(z.string()),
   choices: z.array(
     z.looseObject({
-      message: z.looseObject({ content: z.optional(z.nullable(z.string())) }),
+      message: z.looseObject({ content: text, tool_calls: z.optional(z.nullable(z.array(ToolCallPiece))) }),
+      logprobs: Logprobs,
       finish_reason: z.optional(z.nullable(z.string())),
     }),
   ),
@@ -50,7 +59,46 @@ const Completion = z.looseObject({
 function finishReasonOf(reason: string | null | undefined): FinishReason {
   if (reason === 'stop') return 'stop';
   if (reason === 'length') return 'length';
+  if (reason === 'tool_calls' || reason === 'function_call') return 'tool_calls';
   return 'other';
+}
+
+/** A turn as Chat Completions writes it. */
+function wireTurn(turn: Turn): Record<string, unknown> {
+  if (turn.role === 'tool') return { role: 'tool', tool_call_id: turn.toolCallId, content: turn.content };
+  if (turn.role === 'assistant' && 'toolCalls' in turn && turn.toolCalls.length > 0) {
+    return {
+      role: 'assistant',
+      content: turn.content === '' ? null : turn.content,
+      tool_calls: turn.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+    };
+  }
+  return { role: turn.role, content: turn.content };
+}
+
+/** The parameters as Chat Completions names them; unset ones are left out. */
+function wireParams(params: GenerationParams | undefined): Record<string, unknown> {
+  if (!params) return {};
+  const { model: _model, turns: _turns, tools, tool_choice: choice, ...rest } = params;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  if (tools) {
+    out.tools = tools.map(({ name, description, parameters, strict }) => ({
+      type: 'function',
+      function: { name, ...(description === undefined ? {} : { description }), ...(parameters === undefined ? {} : { parameters }), ...(strict === undefined ? {} : { strict }) },
+    }));
+  }
+  if (choice !== undefined) out.tool_choice = typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+  return out;
+}
+
+function toolCallDelta(piece: z.infer<typeof ToolCallPiece>, i: number) {
+  const fn = piece.function;
+  return {
+    index: piece.index ?? i,
+    ...(piece.id ? { id: piece.id } : {}),
+    ...(fn?.name ? { name: fn.name } : {}),
+    ...(fn?.arguments ? { arguments: fn.arguments } : {}),
+  };
 }
 
 /** OpenAI-compatible Chat Completions, streamed: POST {baseUrl}/chat/completions with usage requested. */
@@ -70,9 +118,11 @@ export class OpenAiProvider implements ChatProvider {
     const call = new UpstreamCall(request.signal, this.options.timeouts, this.options.apiKey, this.options.fetch);
     try {
       const headers: Record<string, string> = this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {};
+      const turns = request.params?.turns ?? request.messages;
       const body = {
-        model: this.model,
-        messages: [{ role: 'system', content: request.system }, ...request.messages.map(({ role, content }) => ({ role, content }))],
+        ...wireParams(request.params),
+        model: request.params?.model ?? this.model,
+        messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...turns.map(wireTurn)],
         stream: true,
         stream_options: { include_usage: true },
         [this.maxTokensField]: request.maxTokens,
@@ -95,7 +145,16 @@ export class OpenAiProvider implements ChatProvider {
     const choice = parsed.data.choices[0];
     const usage = parsed.data.usage;
     if (!usage) throw new ProviderError('protocol', 'the AI provider reported no token usage');
-    if (choice?.message.content) yield { type: 'delta', text: choice.message.content };
+    const calls = choice?.message.tool_calls ?? [];
+    const logprobs = choice?.logprobs?.content ?? undefined;
+    if (choice?.message.content || calls.length > 0 || logprobs) {
+      yield {
+        type: 'delta',
+        text: choice?.message.content ?? '',
+        ...(calls.length > 0 ? { toolCalls: calls.map((call, i) => ({ index: i, id: call.id ?? `call_${i}`, name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' })) } : {}),
+        ...(logprobs ? { logprobs } : {}),
+      };
+    }
     yield {
       type: 'usage',
       inputTokens: usage.prompt_tokens,
@@ -123,8 +182,17 @@ export class OpenAiProvider implements ChatProvider {
       if (chunk.usage) usage = chunk.usage;
       for (const choice of chunk.choices ?? []) {
         if (choice.finish_reason) finishReason = choice.finish_reason;
-        const text = choice.delta?.content;
-        if (text) yield { type: 'delta', text };
+        const text = choice.delta?.content ?? '';
+        const calls = choice.delta?.tool_calls ?? [];
+        const logprobs = choice.logprobs?.content ?? undefined;
+        if (text || calls.length > 0 || logprobs?.length) {
+          yield {
+            type: 'delta',
+            text,
+            ...(calls.length > 0 ? { toolCalls: calls.map(toolCallDelta) } : {}),
+            ...(logprobs?.length ? { logprobs } : {}),
+          };
+        }
       }
     }
     // a stream that ends without [DONE] but after its usage lost nothing that is billed

@@ -19,15 +19,89 @@ export interface ProviderRequest {
   operation?: OperationType;
   /** aborting it (builder stops, client disconnects) ends the stream with `ProviderError('aborted')` */
   signal?: AbortSignal;
+  /** what a gateway client asked for beyond the conversation; `/chat` sets none */
+  params?: GenerationParams;
 }
 
-/** Why the model stopped: `length` means it hit `maxTokens`. */
-export type FinishReason = 'stop' | 'length' | 'other';
+/** A tool call the model made: `arguments` is the JSON text of its input. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
-/** A piece of answer text, in order. */
+/**
+ * A turn of a conversation that may carry tool calls and their results (OpenAI's model:
+ * an assistant turn calls tools, one `tool` turn answers each call). Plain chat turns are
+ * the same as `ChatMessage`.
+ */
+export type Turn = ChatMessage | { role: 'assistant'; content: string; toolCalls: ToolCall[] } | { role: 'tool'; toolCallId: string; content: string };
+
+/** A function the model may call: its parameters are a JSON schema. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+  strict?: boolean;
+}
+
+/** `auto` (the model decides), `none`, `required` (some tool), or the named function. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null } };
+
+/**
+ * Generation parameters, named and shaped as OpenAI's Chat Completions names them. An
+ * OpenAI-compatible provider passes them on; the Anthropic provider translates what has an
+ * equivalent (see docs/ai.md, "The OpenAI-compatible gateway").
+ */
+export interface GenerationParams {
+  /** the model asked for instead of the configured one (already checked to be priced) */
+  model?: string;
+  /** the conversation with its tool calls and results; when set it replaces `messages` */
+  turns?: readonly Turn[];
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  response_format?: ResponseFormat;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+}
+
+/** Why the model stopped: `length` means it hit `maxTokens`; `tool_calls` that it called tools. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'other';
+
+/**
+ * A piece of a tool call, in order: the first piece of call `index` has its `id` and
+ * `name`, later ones append to its `arguments`.
+ */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments?: string;
+}
+
+/**
+ * A piece of answer text, in order. Tool call pieces come with empty text. Whatever meters
+ * a run must pass these events on as they are: the gateway reads `toolCalls` and
+ * `logprobs` from them (test/server/chat/gateway-tools.test.ts fails otherwise).
+ */
 export interface DeltaEvent {
   type: 'delta';
   text: string;
+  toolCalls?: ToolCallDelta[];
+  /** OpenAI's token log probabilities of this piece, when they were asked for (passed on as they are) */
+  logprobs?: unknown[];
 }
 
 /** The last event of every successful stream, exactly once: the tokens the upstream bills. */
