@@ -56,10 +56,8 @@ export const ChatCompletionChunk = z.looseObject({
 });
 
 /** `GET /v1/models`: what the server prices and may call, in OpenAI's list shape. */
-export const ModelList = z.looseObject({
-  object: z.literal('list'),
-  data: z.array(z.looseObject({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() })),
-});
+export const ModelEntry = z.looseObject({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() });
+export const ModelList = z.looseObject({ object: z.literal('list'), data: z.array(ModelEntry) });
 
 /** Every gateway error, in OpenAI's shape (plus details such as `retryAfter`). */
 export const OpenAiErrorBody = z.object({

@@ -2,7 +2,7 @@ import type { RouteDef } from './route-def.js';
 import { deleteByok, getByok, putByok } from './routes-byok.js';
 import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense } from './routes-admin.js';
 import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
-import { createChatCompletion } from './routes-gateway.js';
+import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
 import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
 
 /**
@@ -47,6 +47,8 @@ export const ROUTES = [
   grantAddon,
   issueToken,
   createChatCompletion,
+  listModels,
+  retrieveModel,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];

@@ -8,6 +8,7 @@ import { routePath, type RouteDef } from '../../src/contract/route-def.js';
 import * as r from '../../src/contract/routes.js';
 import { ROUTES } from '../../src/contract/routes.js';
 import { readServerSentEvents } from '../../src/client/sse.js';
+import { DEMO_MODEL } from '../../src/server/ai/index.js';
 import { createApp } from '../../src/server/http/app.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { ADMIN_TOKEN, Harness } from './support/harness.js';
@@ -68,7 +69,7 @@ describe('the routes Hono registers are the routes of the table', () => {
   it('has every table route registered and no registered route outside the table (method + path)', async () => {
     const h = await Harness.open(STORES[0]!, { ai: AI });
     try {
-      const registered = new Set(h.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path}`));
+      const registered = new Set(h.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/:(\w+)\{[^}]*\}/g, ':$1')}`));
       const declared = new Set((ROUTES as readonly RouteDef[]).map((route) => `${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`));
       assert.deepEqual([...registered].filter((route) => !declared.has(route)), [], 'registered but not in src/contract/routes.ts');
       assert.deepEqual([...declared].filter((route) => !registered.has(route)), [], 'in the table but not registered');
@@ -280,14 +281,23 @@ describe('every route answers as the document says', () => {
   it('the gateway: a completion, a streamed completion, and OpenAI-shaped errors', async () => {
     const messages = [{ role: 'user', content: 'orders per customer' }];
     const gatewayKey = key();
-    await call(r.createChatCompletion, 200, { body: { model: 'any', messages }, headers: { 'idempotency-key': gatewayKey } });
-    await call(r.createChatCompletion, 200, { body: { model: 'any', messages, stream: true, stream_options: { include_usage: true } } });
-    await call(r.createChatCompletion, 400, { body: { model: 'any', messages: [] } });
+    await call(r.createChatCompletion, 200, { body: { model: DEMO_MODEL, messages }, headers: { 'idempotency-key': gatewayKey } });
+    await call(r.createChatCompletion, 200, { body: { model: DEMO_MODEL, messages, stream: true, stream_options: { include_usage: true } } });
+    await call(r.createChatCompletion, 400, { body: { model: DEMO_MODEL, messages: [] } });
+    await call(r.createChatCompletion, 404, { body: { model: 'no-such-model', messages } });
     await call(r.createChatCompletion, 401, { token: null, body: { messages } });
     await call(r.createChatCompletion, 402, { token: emptyToken, body: { messages } });
     await call(r.createChatCompletion, 403, { token: ADMIN_TOKEN, body: { messages } });
     await call(r.createChatCompletion, 413, { raw: JSON.stringify({ messages, padding: 'x'.repeat(1100 * 1024) }) });
     await call(r.createChatCompletion, 422, { body: { messages: [{ role: 'user', content: 'other' }] }, headers: { 'idempotency-key': gatewayKey } });
+  });
+
+  it("the gateway's models", async () => {
+    const list = await call(r.listModels, 200);
+    assert.ok(list.data.some((m: { id: string }) => m.id === DEMO_MODEL));
+    await call(r.listModels, 401, { token: null });
+    await call(r.retrieveModel, 200, { params: { model: DEMO_MODEL } });
+    await call(r.retrieveModel, 404, { params: { model: 'no-such-model' } });
   });
 
   it('called every route, each with its success status', () => {
