@@ -5,3 +5,6 @@ export * from './ledger.js';
 export * from './chat.js';
 export * from './byok.js';
 export * from './admin.js';
+export * from './purchases.js';
+export * from './usage.js';
+export * from './account.js';

@@ -18,6 +18,10 @@ import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openApiDocument } from '../openapi.js';
+import type { Purchases } from '../payments/purchases.js';
+import { mountDemoCheckout, mountPaymentWebhook, mountPurchaseAdminRoutes, mountPurchaseRoutes } from '../payments/routes.js';
+import type { UsageReports } from '../usage/usage.js';
+import { mountUsageRoutes } from '../usage/routes.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
 import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
@@ -42,6 +46,10 @@ export interface AppOptions {
    * OpenAI-compatible gateway at /v1/chat/completions; without it those routes are 404
    */
   ai?: AiRuntime;
+  /** purchases of add-on credits (Stripe or the demo gateway); without it those routes are 404 */
+  payments?: Purchases;
+  /** the transparency API: /usage/summary, /usage.csv, /license */
+  usage?: UsageReports;
 }
 
 /** The HTTP app of contract v1, mounted under /api/v1. */
@@ -49,6 +57,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const { ledger, adminToken } = options;
   const app = new Hono<AppEnv>();
   const api = new Hono<AppEnv>();
+  if (options.payments) mountDemoCheckout(app, options.payments);
 
   app.use(corsForHosts(options.corsOrigins ?? []));
   app.use(apiSecurityHeaders());
@@ -70,8 +79,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   admin.post('/workspaces/:id/tokens', async (c) => {
     const body = await parseBody(c, IssueTokenRequest);
-    return c.json(await ledger.issueToken(pathId(c, 'id', 'workspace'), body.builder), 201);
+    return c.json(await ledger.issueToken(pathId(c, 'id', 'workspace'), body.builder, body.roles), 201);
   });
+  if (options.payments) {
+    mountPurchaseAdminRoutes(admin, options.payments);
+    mountPaymentWebhook(api, options.payments);
+  }
   api.route('/admin', admin);
 
   const builder = new Hono<AppEnv>();
@@ -91,6 +104,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     mountChatRoutes(builder, options.ai);
     mountByokRoutes(builder, options.ai.byok, ledger);
   }
+  if (options.payments) mountPurchaseRoutes(builder, options.payments, options.corsOrigins);
+  if (options.usage) mountUsageRoutes(builder, options.usage);
   api.route('/', builder);
 
   app.route(API_BASE, api);

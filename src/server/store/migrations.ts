@@ -11,6 +11,8 @@
  */
 import { AI_SCHEMA } from '../chat/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
+import { LICENSE_CHANGE_SCHEMA } from '../ledger/license-schema.js';
+import { PAYMENTS_SCHEMA } from '../payments/schema.js';
 
 export interface Migration {
   version: number;
@@ -156,4 +158,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger schema', sql: schema },
   { version: 2, name: 'ledger functions', sql: LEDGER_FUNCTIONS },
   { version: 3, name: 'ai operations: byok keys, conversations, ai requests', sql: AI_SCHEMA },
+  { version: 4, name: 'purchases, payment events, who may buy', sql: PAYMENTS_SCHEMA },
+  { version: 5, name: 'license changes mid-cycle', sql: LICENSE_CHANGE_SCHEMA },
 ];
