@@ -18,6 +18,8 @@ export const AccountLicense = z.object({
   creditsPerBuilder: Credits,
   cycleAnchorDay: z.number(),
   timeZone: z.string(),
+  /** the billing cycle under way */
+  cycle: z.object({ start: IsoDateTime, end: IsoDateTime }),
   changes: z.array(LicenseChange),
 });
 export type AccountLicense = z.infer<typeof AccountLicense>;

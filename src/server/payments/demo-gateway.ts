@@ -13,7 +13,7 @@ export const DEMO_PROMOTIONS: readonly Promotion[] = [
 ];
 
 /** Where the demo gateway's page lives, on this server. */
-export const DEMO_CHECKOUT_PATH = '/demo-checkout';
+export const DEMO_CHECKOUT_PATH = '/api/v1/demo-checkout';
 
 /**
  * The offline demo gateway, the default of `npm start`: a page on this server that looks like

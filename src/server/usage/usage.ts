@@ -6,6 +6,7 @@ import {
   type UsageSummary,
 } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
+import { cycleWindow } from '../ledger/cycle.js';
 import type { BuilderContext, Clock } from '../ledger/ledger.js';
 import type { Store } from '../store/store.js';
 import { creditsText, csvField, csvRow } from './csv.js';
@@ -162,6 +163,9 @@ export class UsageReports {
       creditsPerBuilder: fromMillicredits(Number(l.credits_per_builder)),
       cycleAnchorDay: Number(l.cycle_anchor_day),
       timeZone: ctx.timeZone,
+      cycle: (({ start, end }) => ({ start: start.toISOString(), end: end.toISOString() }))(
+        cycleWindow(this.clock.now(), Number(l.cycle_anchor_day), ctx.timeZone),
+      ),
       changes: changes.map((c) => ({
         at: new Date(c.created_at).toISOString(),
         from:

@@ -27,6 +27,7 @@ onEachStore('license changes mid-cycle', (kind) => {
     assert.deepEqual(now.monthly, { allocated: 1066.666, available: 816.666, renewsAt: '2026-12-01T00:00:00.000Z' });
     const license = (await h.request('GET', '/license', ws.token)).body;
     assert.deepEqual([license.builders, license.creditsPerBuilder], [12, 100]);
+    assert.deepEqual(license.cycle, { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' });
     assert.deepEqual(license.changes[0], {
       at: '2026-11-21T00:00:00.000Z',
       from: { builders: 10, creditsPerBuilder: 100 },

@@ -51,7 +51,7 @@ onEachStore('the offline demo gateway', (kind) => {
   });
 
   it('an unknown session is 404 and a promo code the demo does not know is 400', async () => {
-    assert.equal((await h.fetch('/demo-checkout/cs_demo_00000000000000000000000000000000')).status, 404);
+    assert.equal((await h.fetch('/api/v1/demo-checkout/cs_demo_00000000000000000000000000000000')).status, 404);
     const ws = await h.workspace({ builders: 1 });
     const refused = await h.request('GET', '/purchases/quote?credits=100&promoCode=NOPE', ws.token);
     assert.deepEqual([refused.status, refused.body.error.field], [400, 'promoCode']);
