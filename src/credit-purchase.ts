@@ -13,17 +13,14 @@ if (!customElements.get('credit-purchase')) customElements.define('credit-purcha
  */
 export function openCreditPurchase(from?: CreditElement): CreditPurchase {
   let dialog = document.querySelector('credit-purchase');
-  if (!dialog) {
-    dialog = document.createElement('credit-purchase');
-    if (from) {
-      dialog.apiBase = from.apiBase;
-      dialog.token = from.token;
-      dialog.getToken = from.getToken;
-      dialog.queryClient = from.queryClient;
-      dialog.locale = from.locale;
-      dialog.theme = from.theme;
-    }
-    document.body.append(dialog);
+  if (!dialog) dialog = document.body.appendChild(document.createElement('credit-purchase'));
+  if (from) {
+    dialog.apiBase = from.apiBase;
+    dialog.token = from.token;
+    dialog.getToken = from.getToken;
+    dialog.queryClient = from.queryClient;
+    dialog.locale = from.locale;
+    dialog.theme = from.theme;
   }
   dialog.show();
   return dialog;
