@@ -51,6 +51,25 @@ describe('<credit-account>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows a license raised mid-cycle with the credits it added at once', async () => {
+    const ws = await createWorkspace({ builders: 2, creditsPerBuilder: 100 });
+    await api(ws.token, 'GET', '/balance'); // the cycle's monthly grant opens
+    const changed = await (
+      await fetch('/__test__/license', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceId: ws.workspaceId, builders: 3, creditsPerBuilder: 100, cycleAnchorDay: 1 }),
+      })
+    ).json();
+    expect(changed.change.effective).to.equal('now');
+    const el = await fixture<CreditAccount>(html`<credit-account token=${ws.token} locale="en-US"></credit-account>`);
+    await waitUntil(() => el.shadowRoot!.querySelector('#license-title'), 'license shown');
+    const license = text(el.shadowRoot!.querySelector('#license-title')!.parentElement!);
+    expect(license).to.contain('2 builders × 100 → 3 builders × 100 credits a month.');
+    expect(license).to.contain(`${new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 }).format(changed.change.prorated)} credits were added at once for the rest of this cycle.`);
+    await expect(el).to.be.accessible();
+  });
+
   it('downloads this cycle’s receipts as CSV', async () => {
     const ws = await createWorkspace({ builders: 1 });
     await api(ws.token, 'POST', '/debits', { operation: 'custom_code', credits: 2.125, idempotencyKey: `k-${crypto.randomUUID()}` });
