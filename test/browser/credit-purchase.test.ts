@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import '../../src/credit-purchase.js';
 import type { CreditBalance } from '../../src/components/credit-balance/credit-balance.js';
+import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import type { CreditPurchase } from '../../src/components/credit-purchase/credit-purchase.js';
 import { createWorkspace } from './support/backend.js';
 
@@ -47,6 +48,22 @@ describe('<credit-purchase>', () => {
     await waitUntil(() => text(root(el).querySelector('.price')!).endsWith('−$50.00 Total $50.00'), 'discounted');
     expect(text(root(el).querySelector('#promo-status')!)).to.equal('HALFOFF: 50% off');
     await expect(el).to.be.accessible();
+  });
+
+  it('opens from the Get AI credits button of <credit-chat> when credits run out', async () => {
+    const ws = await createWorkspace({ builders: 1, creditsPerBuilder: 1 });
+    const chat = await fixture<CreditChat>(html`<credit-chat token=${ws.token} operation="app_generation" locale="en-US"></credit-chat>`);
+    await waitUntil(() => chat.shadowRoot!.querySelector('textarea'), 'composer');
+    const textarea = chat.shadowRoot!.querySelector('textarea')!;
+    textarea.value = 'An app to track customer orders with a dashboard';
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await chat.updateComplete;
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    await waitUntil(() => chat.shadowRoot!.querySelector('.notice.insufficient'), 'insufficient credits');
+    const buy = [...chat.shadowRoot!.querySelectorAll<HTMLButtonElement>('.notice.insufficient button')].find((b) => text(b) === 'Get AI credits')!;
+    buy.click();
+    await waitUntil(() => document.querySelector('credit-purchase')?.open, 'the dialog opens');
+    expect(document.querySelector('credit-purchase')!.token).to.equal(ws.token);
   });
 
   it('does not open when the host cancels credit-buy', async () => {
