@@ -2,14 +2,13 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { accountApi } from '../../client/account-client.js';
 import { applyBalance } from '../../client/query.js';
-import type { Balance, Purchase, PurchaseQuote } from '../../contract/index.js';
+import type { PurchaseQuote } from '../../contract/index.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { creditPurchaseStyles } from './credit-purchase.styles.js';
+import { PurchaseFollower } from './purchase-follower.js';
 
 export const PURCHASE_PRESETS = [100, 500, 1000] as const;
-const POLL_MS = 1500;
-const POLL_LIMIT = 80;
 const RETURN_PARAMS = ['credit_purchase', 'credit_purchase_cancelled'];
 
 /** Money in minor units, formatted for a locale. */
@@ -57,13 +56,14 @@ export class CreditPurchase extends CreditElement {
   @state() private promoError = '';
   @state() private error = '';
   @state() private busy = false;
-  @state() private purchase?: Purchase;
   @state() private cancelled = false;
-  @state() private newBalance?: Balance;
 
   @query('dialog') private dialog?: HTMLDialogElement;
   private quoteRequest = 0;
-  private polling = false;
+  // every element of this page, and every other tab, shows the new balance
+  private readonly follower = new PurchaseFollower(this, () => this.client, (balance) =>
+    applyBalance(this.resolvedQueryClient, this.client.scope, balance),
+  );
 
   /** Opens the dialog. */
   show(): void {
@@ -89,13 +89,8 @@ export class CreditPurchase extends CreditElement {
     this.open = true;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.polling = false;
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('purchaseId') && this.purchaseId) void this.follow(this.purchaseId);
+    if (changed.has('purchaseId') && this.purchaseId) void this.follower.follow(this.purchaseId, this.cancelled);
     if (changed.has('open') && this.open && !this.purchaseId && !this.quote) void this.fetchQuote();
   }
 
@@ -168,31 +163,6 @@ export class CreditPurchase extends CreditElement {
     }
   }
 
-  /** Follows a purchase until it is paid, failed or expired; then shows the new balance everywhere. */
-  private async follow(id: string) {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      for (let attempt = 0; this.polling && attempt < POLL_LIMIT; attempt++) {
-        const purchase = await accountApi.purchase(this.client, id);
-        this.purchase = purchase;
-        if (purchase.status !== 'pending') break;
-        if (this.cancelled) break;
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-      if (this.purchase?.status === 'paid') {
-        const balance = await accountApi.balance(this.client);
-        this.newBalance = balance;
-        // every element of this page, and every other tab, shows it
-        applyBalance(this.resolvedQueryClient, this.client.scope, balance);
-      }
-    } catch (err) {
-      this.error = (err as Error).message;
-    } finally {
-      this.polling = false;
-    }
-  }
-
   override render() {
     return html`<dialog part="dialog" aria-labelledby="title" @close=${() => (this.open = false)}>
       ${this.purchaseId ? this.renderOutcome() : this.renderChoice()}
@@ -247,20 +217,22 @@ export class CreditPurchase extends CreditElement {
   }
 
   private renderOutcome() {
-    const p = this.purchase;
+    const p = this.follower.purchase;
+    const newBalance = this.follower.balance;
+    const error = this.follower.error || this.error;
     let title = 'Checking your payment…';
     let body: unknown = html`<p>Waiting for the payment to be confirmed.</p>`;
     if (p?.status === 'paid') {
       title = 'Credits added';
       body = html`<p>${this.format.integer(p.credits)} AI credits were added${p.grant ? `, valid until ${this.format.date(p.grant.validUntil)}` : ''}.</p>
-        ${this.newBalance ? html`<p>New balance: <strong>${this.format.credits(this.newBalance.total)}</strong> AI credits.</p>` : nothing}`;
+        ${newBalance ? html`<p>New balance: <strong>${this.format.credits(newBalance.total)}</strong> AI credits.</p>` : nothing}`;
     } else if (p && (p.status === 'failed' || p.status === 'expired' || this.cancelled)) {
       title = 'No credits bought';
       body = html`<p>${p.status === 'failed' ? 'The payment failed.' : 'The payment was cancelled.'} Nothing was charged.</p>`;
     }
     return html`<h2 id="title">${title}</h2>
       <div role="status">${body}</div>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       <div class="actions">
         <button type="button" class="primary-button" @click=${this.finish}>Close</button>
       </div>`;
@@ -268,8 +240,7 @@ export class CreditPurchase extends CreditElement {
 
   private finish() {
     this.purchaseId = undefined;
-    this.purchase = undefined;
-    this.newBalance = undefined;
+    this.follower.reset();
     this.cancelled = false;
     this.close();
   }
