@@ -3,8 +3,9 @@ import { defineConfig } from 'vite';
 /**
  * `vite build`: the self-contained bundle, every dependency inlined and minified
  * (dist/credit-chat.bundle.js, what a host loads with one script tag; the 40 KB budget).
- * `vite build --mode external`: the module for bundler users, with lit,
- * @tanstack/query-core and zod left as imports (dist/credit-chat.js).
+ * `vite build --mode external`: the modules for bundler users, with lit,
+ * @tanstack/query-core and zod left as imports (dist/credit-chat.js, dist/credit-account.js,
+ * dist/credit-purchase.js).
  */
 export default defineConfig(({ mode }) => {
   const external = mode === 'external';
@@ -17,14 +18,23 @@ export default defineConfig(({ mode }) => {
       minify: !external,
       sourcemap: true,
       lib: {
-        entry: 'src/index.ts',
+        // For bundlers, <credit-account> and <credit-purchase> are entries of their own
+        // (credit-chat/credit-account, credit-chat/credit-purchase); the self-contained bundle
+        // loads <credit-purchase> as a chunk when "Get AI credits" is pressed.
+        entry: external
+          ? { 'credit-chat': 'src/index.ts', 'credit-account': 'src/credit-account.ts', 'credit-purchase': 'src/credit-purchase.ts' }
+          : 'src/index.ts',
         formats: ['es'],
-        fileName: () => (external ? 'credit-chat.js' : 'credit-chat.bundle.js'),
+        fileName: (_format, name) => (external ? `${name}.js` : 'credit-chat.bundle.js'),
       },
       rollupOptions: {
         external: external ? [/^lit(\/|$)/, /^@lit\//, /^@tanstack\/query-core(\/|$)/, /^zod(\/|$)/] : [],
         // Vite keeps whitespace in an ES library build; the self-contained bundle is minified whole.
         output: { minify: !external },
+        // The elements that load apart (<credit-purchase>, imported when "Get AI credits" is
+        // pressed) import what they share with the core from the core's own file: the core
+        // stays one file instead of splitting its shared code into a chunk.
+        preserveEntrySignatures: 'allow-extension',
       },
     },
   };

@@ -2,7 +2,6 @@
 // low-code builder would, and reacting to the widget's events.
 import type { CreditBalance, CreditChat } from '../src/index.js';
 import { emptyApp, freshId, parseStoredApp, readableSql, specChangeOf, type AppSpec } from './app-spec.js';
-import { BuyDialog } from './buy-dialog.js';
 import { ByokPanel } from './byok-panel.js';
 import { Canvas, COMPONENT_DRAG_TYPE } from './canvas.js';
 import { Conversations } from './conversations.js';
@@ -17,14 +16,13 @@ const chat = byId('chat', HTMLElement) as CreditChat;
 const toolbarBalance = byId('toolbar-balance', HTMLElement) as CreditBalance;
 const builderSelect = byId('builder-select', HTMLSelectElement);
 const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
-const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 // ---- theme (before anything renders)
 let theme: ThemeChoice = storedTheme();
-applyTheme(theme, [chat, toolbarBalance]);
+applyTheme(theme, [chat, toolbarBalance, byId('settings-account', HTMLElement)]);
 byId('theme-toggle', HTMLButtonElement).addEventListener('click', () => {
   theme = nextTheme(theme);
-  applyTheme(theme, [chat, toolbarBalance]);
+  applyTheme(theme, [chat, toolbarBalance, byId('settings-account', HTMLElement)]);
 });
 
 const session = await loadSession().catch((error: unknown) => {
@@ -43,6 +41,7 @@ let lastModel = '';
 function useToken(): void {
   chat.setAttribute('token', builder.token);
   toolbarBalance.setAttribute('token', builder.token);
+  byId('settings-account', HTMLElement).setAttribute('token', builder.token);
 }
 useToken();
 // Defined once the token is set, so the elements' first requests already carry it.
@@ -199,13 +198,6 @@ chat.addEventListener('credit-error', (event) => {
   if (event.detail.code !== 'insufficient_credits') console.info('credit-chat:', event.detail.code, event.detail.message);
 });
 
-const buyDialog = new BuyDialog({
-  token,
-  onPurchased: (grant) => {
-    void pool.changed('purchase');
-    toast(`Added ${numbers.format(grant.credits)} add-on credits, valid until ${dates.format(new Date(grant.expiresAt))}.`);
-  },
-});
 const byokPanel = new ByokPanel({
   token,
   onChanged: () => {
@@ -214,16 +206,24 @@ const byokPanel = new ByokPanel({
   },
 });
 
-/** `credit-buy` comes from the chat's and the toolbar's balance: the host opens its own flow. */
+/**
+ * `credit-buy` comes from the chat, the toolbar's balance and the settings' account panel. For
+ * credits the demo lets the widget open <credit-purchase> (the offline demo gateway takes the
+ * payment); for the own-key option it opens its settings.
+ */
 function onBuy(event: HTMLElementEventMap['credit-buy']): void {
   const opener = (event.composedPath()[0] as HTMLElement | undefined) ?? null;
   if (event.detail.option === 'own-key') void byokPanel.open(opener);
-  else buyDialog.open(opener);
 }
 chat.addEventListener('credit-buy', onBuy);
 toolbarBalance.addEventListener('credit-buy', onBuy);
-byId('get-credits', HTMLButtonElement).addEventListener('click', (event) => buyDialog.open(event.currentTarget as HTMLElement));
-byId('open-settings', HTMLButtonElement).addEventListener('click', (event) => void byokPanel.open(event.currentTarget as HTMLElement));
+byId('get-credits', HTMLButtonElement).addEventListener('click', () => {
+  void import('../src/credit-purchase.js').then((m) => m.openCreditPurchase(toolbarBalance));
+});
+byId('open-settings', HTMLButtonElement).addEventListener('click', (event) => {
+  void import('../src/credit-account.js');
+  void byokPanel.open(event.currentTarget as HTMLElement);
+});
 
 // ---- builders: one workspace, one credit pool, a token each
 const conversations = new Conversations({

@@ -38,7 +38,7 @@ const backend = await createCreditChatServer({
 });
 const { session, created } = await seedDemo(backend.ledger, dataDir);
 const api = getRequestListener(backend.app.fetch);
-const demoApi = getRequestListener(demoRoutes(backend.ledger, session).fetch);
+const demoApi = getRequestListener(demoRoutes(session).fetch);
 const server = createServer((req, res) => {
   if (req.url?.startsWith('/api/') || req.url?.startsWith('/v1/')) void api(req, res);
   else if (req.url?.startsWith('/demo-api/')) void demoApi(req, res);

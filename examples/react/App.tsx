@@ -26,7 +26,11 @@ export function App({ token }: { token: string }) {
       setNotice(`Needs up to ${event.detail.needed} credits; ${event.detail.available} available.`);
     }, { signal });
     // <credit-balance> inside the chat and in the header both fire it; it bubbles to the document.
-    document.addEventListener('credit-buy', () => setNotice('Open your purchase flow here.'), { signal });
+    // Left alone it opens <credit-purchase>; preventDefault() runs the host's own purchase flow.
+    document.addEventListener('credit-buy', (event) => {
+      event.preventDefault();
+      setNotice('Open your purchase flow here.');
+    }, { signal });
     return () => controller.abort();
   }, []);
 

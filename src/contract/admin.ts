@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Credits, IsoDateTime, PositiveCredits } from './credits.js';
+import { TokenRole } from './purchases.js';
 
 function isTimeZone(value: string): boolean {
   try {
@@ -54,7 +55,11 @@ export const AddonGrant = z.object({
   expiresAt: IsoDateTime,
 });
 
-export const IssueTokenRequest = z.strictObject({ builder: BuilderId });
+export const IssueTokenRequest = z.strictObject({
+  builder: BuilderId,
+  /** `billing`: may buy credits when the workspace allows only billing builders */
+  roles: z.optional(z.array(TokenRole).check(z.maxLength(8))),
+});
 export const IssueTokenResponse = z.object({ token: z.string(), builder: z.string(), workspaceId: z.string() });
 
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;

@@ -6,3 +6,6 @@ export * from './chat.js';
 export * from './byok.js';
 export * from './admin.js';
 export * as routes from './routes.js';
+export * from './purchases.js';
+export * from './usage.js';
+export * from './account.js';

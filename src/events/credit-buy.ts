@@ -5,10 +5,13 @@ export interface CreditBuyDetail {
   option: 'credits' | 'own-key';
 }
 
-/** Fired when the builder asks for more AI credits; the host opens its purchase (or BYOK) flow. */
+/**
+ * Fired when the builder asks for more AI credits. For `credits`, the element then opens
+ * `<credit-purchase>` unless the host cancels the event (`preventDefault()`) to run its own flow.
+ */
 export class CreditBuyEvent extends CreditEvent<CreditBuyDetail> {
   constructor(detail: CreditBuyDetail) {
-    super('credit-buy', detail);
+    super('credit-buy', detail, true);
   }
 }
 

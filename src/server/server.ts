@@ -6,9 +6,12 @@ import type { AppEnv } from './http/auth.js';
 import { createApp, type AppOptions } from './http/app.js';
 import { Ledger, systemClock, type Clock } from './ledger/ledger.js';
 import { openStore, type StoreConfig } from './store/open.js';
+import { createPurchases, paymentsConfigFromEnv, type PaymentsConfig } from './payments/config.js';
+import type { Purchases } from './payments/purchases.js';
+import { UsageReports } from './usage/usage.js';
 import type { Store } from './store/store.js';
 
-export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 'ai'> {
+export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 'ai' | 'payments' | 'usage'> {
   clock?: Clock;
   /** how often expired holds and grants are swept, in ms; 0 turns the sweeper off */
   sweepIntervalMs?: number;
@@ -18,6 +21,12 @@ export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 
    * demo provider. Without a secret, see byok/server-secret.ts for where BYOK's comes from.
    */
   ai?: AiOptions;
+  /**
+   * Selling add-on credits. What is not given comes from the environment (STRIPE_SECRET_KEY,
+   * STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, CREDIT_CHAT_PRICE_PER_100, CREDIT_CHAT_CURRENCY,
+   * CREDIT_CHAT_MAX_PURCHASE): without a Stripe key, the offline demo gateway.
+   */
+  payments?: Partial<PaymentsConfig>;
 }
 
 export interface CreditChatServer {
@@ -25,6 +34,7 @@ export interface CreditChatServer {
   ledger: Ledger;
   store: Store;
   ai: AiRuntime;
+  payments: Purchases;
   close(): Promise<void>;
 }
 
@@ -40,7 +50,9 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
     warn: (message) => console.warn(message),
   });
   const ai = new AiRuntime(ledger, aiOptions);
-  const app = createApp({ ...options, ledger, ai });
+  const clock = options.clock ?? systemClock;
+  const payments = createPurchases(store, clock, { ...paymentsConfigFromEnv(), ...options.payments });
+  const app = createApp({ ...options, ledger, ai, payments, usage: new UsageReports(store, clock) });
   const interval = options.sweepIntervalMs ?? 30_000;
   const sweeper =
     interval > 0
@@ -54,6 +66,7 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
     ledger,
     store,
     ai,
+    payments,
     async close() {
       if (sweeper) clearInterval(sweeper);
       // streams in flight stop and settle what they produced before the store goes away

@@ -98,6 +98,12 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
       return app.fetch(new Request(url, { method, headers, body, duplex: 'half' } as RequestInit));
     });
   }
+  // A license change through the real admin API (the browser tests hold no admin token).
+  fixtures.put('/__test__/license', async (c) => {
+    const { workspaceId, ...license } = (await c.req.json()) as { workspaceId: string; builders: number; creditsPerBuilder: number; cycleAnchorDay: number };
+    const answer = await call(setLicense, license, { id: workspaceId });
+    return c.json(await answer.json(), answer.status as 200);
+  });
   fixtures.route('/', server.app);
   return { fetch: (request) => fixtures.fetch(request) };
 }

@@ -334,14 +334,16 @@ step('the screenshot the README shows', async () => {
 step('axe-core finds no violations in the page, with a conversation, an app and a dialog open', async () => {
   assert.deepEqual(await axeViolations(page), []);
   await page.locator('#get-credits').click();
-  await page.locator('#buy-dialog').waitFor({ state: 'visible' });
+  const purchaseDialog = page.locator('credit-purchase dialog');
+  await purchaseDialog.waitFor({ state: 'visible' });
+  await purchaseDialog.locator('dd.total').waitFor(); // priced by the server
   assert.deepEqual(await axeViolations(page), []);
   await page.keyboard.press('Escape');
-  await page.locator('#buy-dialog').waitFor({ state: 'hidden' });
+  await purchaseDialog.waitFor({ state: 'hidden' });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'get-credits', 'focus returns to the button that opened the dialog');
 });
 
-step('Get AI credits buys add-on credits and every open tab shows the new balance', async () => {
+step('Get AI credits buys add-on credits through the demo gateway and every open tab shows the new balance', async () => {
   const other = await context.newPage();
   try {
     await openDemo(other);
@@ -353,22 +355,45 @@ step('Get AI credits buys add-on credits and every open tab shows the new balanc
 
     await page.hover('#toolbar-balance [part="trigger"]');
     await page.locator('#toolbar-balance [part="buy-button"]').click();
-    const dialog = page.locator('#buy-dialog');
+    const dialog = page.locator('credit-purchase dialog');
     await dialog.waitFor({ state: 'visible' });
-    await dialog.locator('label.pack', { hasText: '100' }).first().click();
-    await dialog.getByRole('button', { name: 'Buy 100 credits' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialog.getByRole('button', { name: '100', exact: true }).click();
+    await dialog.locator('.price').filter({ hasText: '100 credits' }).waitFor();
+    await dialog.getByLabel('Promo code').fill('DEMO10');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.locator('#promo-status').filter({ hasText: 'DEMO10: 10% off' }).waitFor();
+    await dialog.getByRole('button', { name: 'Continue to payment' }).click();
 
+    // the offline demo gateway's page: amount, discount, Pay
+    await page.waitForURL(/\/api\/v1\/demo-checkout\/cs_demo_/);
+    assert.match(await page.locator('main').innerText(), /100 AI credits[\s\S]*\$10\.00[\s\S]*Promo DEMO10[\s\S]*\$9\.00/);
+    await page.getByRole('button', { name: 'Pay $9.00' }).click();
+
+    // back in the editor: the dialog says how it ended, and every tab shows the new balance
+    await page.waitForURL((url) => !url.pathname.startsWith('/api/'));
+    await page.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
     const expected = credits.format((milli(start.total) + 100_000) / 1000);
+    await page.locator('credit-purchase dialog').filter({ hasText: `New balance: ${expected} AI credits` }).waitFor();
     const exactly = new RegExp(`^${expected.replace('.', '\\.')}$`);
     await toolbarTotal(page).filter({ hasText: exactly }).waitFor();
     await toolbarTotal(other).filter({ hasText: exactly }).waitFor();
     const now = await balanceOf(ada.token);
     assert.equal(milli(now.addon.available), milli(start.addon.available) + 100_000);
+    await page.locator('credit-purchase dialog').getByRole('button', { name: 'Close' }).click();
     await other.locator('#builder-select').selectOption('ada');
   } finally {
     await other.close();
   }
+});
+
+step('the settings show <credit-account>: the pools, the purchase and this cycle’s usage', async () => {
+  await page.locator('#open-settings').click();
+  const account = page.locator('#settings-dialog credit-account');
+  await account.locator('#purchases-title').waitFor();
+  assert.match(await account.locator('table').last().innerText(), /100\s+\$9\.00\s+paid/);
+  await account.locator('svg[part="chart"] rect').first().waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#settings-dialog').getByRole('button', { name: 'Close' }).last().click();
 });
 
 step('settings set and remove the workspace’s own key, showing only its hint', async () => {

@@ -4,7 +4,7 @@ import type { CreditApiError } from '../../client/api-client.js';
 import { QueryController } from '../../client/controllers.js';
 import { balanceQueryOptions } from '../../client/query.js';
 import type { Balance } from '../../contract/index.js';
-import { CreditBuyEvent } from '../../events/credit-buy.js';
+import { requestCredits } from '../shared/buy-credits.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { creditBalanceStyles } from './credit-balance.styles.js';
@@ -17,7 +17,7 @@ import { creditBalanceStyles } from './credit-balance.styles.js';
  *
  * @slot icon - Replaces the credit icon.
  *
- * @event {CreditBuyEvent} credit-buy - The builder pressed "Get AI credits"; the host opens its purchase flow.
+ * @event {CreditBuyEvent} credit-buy - The builder pressed "Get AI credits"; unless the host cancels it, `<credit-purchase>` opens.
  *
  * @csspart trigger - The button with the icon and the total.
  * @csspart total - The combined total.
@@ -195,7 +195,7 @@ export class CreditBalance extends CreditElement {
   }
 
   private onBuyClick() {
-    this.dispatchEvent(new CreditBuyEvent({ option: 'credits' }));
+    requestCredits(this, 'credits');
   }
 }
 

@@ -24,10 +24,10 @@ import type {
   OperationsResponse,
 } from '../../contract/index.js';
 import { CreditBeforeSendEvent } from '../../events/credit-before-send.js';
-import { CreditBuyEvent } from '../../events/credit-buy.js';
 import { CreditErrorEvent } from '../../events/credit-error.js';
 import { CreditInsertEvent } from '../../events/credit-insert.js';
 import { MarkdownStream, codeOfBlock } from '../markdown/markdown-stream.js';
+import { requestCredits } from '../shared/buy-credits.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { entryFromMessage, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
@@ -46,7 +46,7 @@ const ESTIMATE_DEBOUNCE_MS = 300;
  * @event {CreditBeforeSendEvent} credit-before-send - The builder sends a message; cancelable (nothing is sent).
  * @event {CreditDebitedEvent} credit-debited - The server settled an answer with a receipt `{ receipt }`.
  * @event {CreditInsufficientEvent} credit-insufficient - The server refused for lack of credits `{ needed, available }`.
- * @event {CreditBuyEvent} credit-buy - The builder asked for credits `{ option: 'credits' | 'own-key' }`.
+ * @event {CreditBuyEvent} credit-buy - The builder asked for credits `{ option: 'credits' | 'own-key' }`; for `credits`, `<credit-purchase>` opens unless the host cancels it.
  * @event {CreditInsertEvent} credit-insert - The builder pressed Insert on a code block `{ text, language }`.
  * @event {CreditErrorEvent} credit-error - Loading or answering failed `{ code, status, message }`.
  *
@@ -499,7 +499,7 @@ export class CreditChat extends CreditElement {
   }
 
   private requestCredits(option: 'credits' | 'own-key') {
-    this.dispatchEvent(new CreditBuyEvent({ option }));
+    requestCredits(this, option);
   }
 
   private async showEarlier() {

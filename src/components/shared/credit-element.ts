@@ -6,6 +6,7 @@ import { QueryClientLink } from '../../client/controllers.js';
 import { creditKeys, identityOf, sharedQueryClient } from '../../client/query.js';
 import { localeFormat, type LocaleFormat } from '../../i18n/format.js';
 import { mergeStrings, type CreditStrings } from '../../i18n/strings.js';
+import { resumePurchase } from './buy-credits.js';
 
 /** How the elements find the credit API: the token as a string or from a function the host supplies. */
 export type TokenSource = () => string | undefined | null | Promise<string | undefined | null>;
@@ -41,6 +42,11 @@ export class CreditElement extends LitElement {
   constructor() {
     super();
     new QueryClientLink(this, () => this.resolvedQueryClient);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    resumePurchase(this);
   }
 
   /**

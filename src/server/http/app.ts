@@ -9,6 +9,10 @@ import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openApiDocument } from '../openapi.js';
+import type { Purchases } from '../payments/purchases.js';
+import { mountDemoCheckout, mountPaymentWebhook, mountPurchaseAdminRoutes, mountPurchaseRoutes } from '../payments/routes.js';
+import type { UsageReports } from '../usage/usage.js';
+import { mountUsageRoutes } from '../usage/routes.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
 import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
@@ -35,6 +39,10 @@ export interface AppOptions {
   ai?: AiRuntime;
   /** CREDIT_CHAT_MODELS: models the gateway may be asked for besides the priced ones */
   gatewayModels?: readonly string[];
+  /** purchases of add-on credits (Stripe or the demo gateway); without it those routes are 404 */
+  payments?: Purchases;
+  /** the transparency API: /usage/summary, /usage.csv, /license */
+  usage?: UsageReports;
 }
 
 /** The HTTP app of contract v1, mounted under /api/v1. */
@@ -42,6 +50,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const { ledger, adminToken } = options;
   const app = new Hono<AppEnv>();
   const api = new Hono<AppEnv>();
+  if (options.payments) mountDemoCheckout(app, options.payments);
 
   app.use(corsForHosts(options.corsOrigins ?? []));
   app.use(apiSecurityHeaders());
@@ -58,7 +67,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   handle(admin, ADMIN_BASE, routes.createWorkspace, (_, { body }) => ledger.createWorkspace(body));
   handle(admin, ADMIN_BASE, routes.setLicense, (_, { params, body }) => ledger.setLicense(params.id, body));
   handle(admin, ADMIN_BASE, routes.grantAddon, (_, { params, body }) => ledger.addAddon(params.id, body));
-  handle(admin, ADMIN_BASE, routes.issueToken, (_, { params, body }) => ledger.issueToken(params.id, body.builder));
+  handle(admin, ADMIN_BASE, routes.issueToken, (_, { params, body }) => ledger.issueToken(params.id, body.builder, body.roles));
+  if (options.payments) {
+    mountPurchaseAdminRoutes(admin, options.payments);
+    mountPaymentWebhook(api, options.payments);
+  }
   api.route('/admin', admin);
 
   const builder = new Hono<AppEnv>();
@@ -75,6 +88,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     mountChatRoutes(builder, options.ai);
     mountByokRoutes(builder, options.ai.byok, ledger);
   }
+  if (options.payments) mountPurchaseRoutes(builder, options.payments, options.corsOrigins);
+  if (options.usage) mountUsageRoutes(builder, options.usage);
   api.route('/', builder);
 
   app.route(API_BASE, api);

@@ -7,7 +7,6 @@ import {
   type CreateHoldRequest,
   type DebitRequest,
   type Hold,
-  type License,
   type LicenseRequest,
   type OperationType,
   type Receipt,
@@ -18,6 +17,7 @@ import { ApiError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { cycleWindow, oneYearAfter, type CycleWindow } from './cycle.js';
 import { newId, newToken, sha256 } from './ids.js';
+import { changeLicense, type LicenseResult } from './license-change.js';
 
 export interface Clock {
   now(): Date;
@@ -285,23 +285,11 @@ export class Ledger {
     return { id };
   }
 
-  async setLicense(workspaceId: string, input: LicenseRequest): Promise<License> {
-    const now = this.now();
-    const rows = await this.store.query<{ time_zone: string }>(
-      `WITH ws AS (SELECT id, time_zone FROM workspaces WHERE id = $1),
-       upsert AS (
-         INSERT INTO licenses (workspace_id, builders, credits_per_builder, cycle_anchor_day, updated_at)
-         SELECT id, $2, $3, $4, $5 FROM ws
-         ON CONFLICT (workspace_id) DO UPDATE SET builders = EXCLUDED.builders,
-           credits_per_builder = EXCLUDED.credits_per_builder, cycle_anchor_day = EXCLUDED.cycle_anchor_day,
-           updated_at = EXCLUDED.updated_at
-         RETURNING workspace_id)
-       SELECT ws.time_zone FROM ws JOIN upsert ON upsert.workspace_id = ws.id`,
-      [workspaceId, input.builders, toMillicredits(input.creditsPerBuilder), input.cycleAnchorDay, now],
-    );
-    if (!rows[0]) throw new ApiError('not_found', 'workspace not found');
+  /** Sets the license; mid-cycle, a raise grants the prorated difference at once (license-change.ts). */
+  async setLicense(workspaceId: string, input: LicenseRequest): Promise<LicenseResult> {
+    const license = await changeLicense(this.store, this.now(), workspaceId, input);
     this.forgetContexts(workspaceId);
-    return { workspaceId, ...input, timeZone: rows[0].time_zone, updatedAt: now.toISOString() };
+    return license;
   }
 
   async addAddon(workspaceId: string, input: AddonRequest): Promise<AddonGrant> {
@@ -317,12 +305,12 @@ export class Ledger {
     return toAddonGrant(outcome.grant);
   }
 
-  async issueToken(workspaceId: string, builder: string): Promise<{ token: string; builder: string; workspaceId: string }> {
+  async issueToken(workspaceId: string, builder: string, roles: readonly string[] = []): Promise<{ token: string; builder: string; workspaceId: string }> {
     const token = newToken();
     const rows = await this.store.query(
-      `INSERT INTO builder_tokens (token_hash, workspace_id, builder, created_at)
-       SELECT $1, id, $3, $4 FROM workspaces WHERE id = $2 RETURNING workspace_id`,
-      [sha256(token), workspaceId, builder, this.now()],
+      `INSERT INTO builder_tokens (token_hash, workspace_id, builder, created_at, roles)
+       SELECT $1, id, $3, $4, $5::text[] FROM workspaces WHERE id = $2 RETURNING workspace_id`,
+      [sha256(token), workspaceId, builder, this.now(), [...new Set(roles)]],
     );
     if (!rows[0]) throw new ApiError('not_found', 'workspace not found');
     return { token, builder, workspaceId };

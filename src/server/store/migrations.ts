@@ -11,6 +11,8 @@
  */
 import { AI_SCHEMA } from '../chat/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
+import { LICENSE_CHANGE_SCHEMA } from '../ledger/license-schema.js';
+import { PAYMENTS_SCHEMA } from '../payments/schema.js';
 
 export interface Migration {
   version: number;
@@ -161,4 +163,6 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'learned estimates: the instance history of each operation type',
     sql: `CREATE INDEX ai_requests_instance_completed ON ai_requests (operation, settled_at DESC) WHERE finish = 'complete';`,
   },
+  { version: 5, name: 'purchases, payment events, who may buy', sql: PAYMENTS_SCHEMA },
+  { version: 6, name: 'license changes mid-cycle', sql: LICENSE_CHANGE_SCHEMA },
 ];

@@ -6,6 +6,9 @@ import { routePath, type RouteDef } from '../../../src/contract/route-def.js';
 import { createWorkspace, grantAddon, issueToken, setLicense } from '../../../src/contract/routes.js';
 import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js';
 import { Ledger } from '../../../src/server/ledger/ledger.js';
+import { createPurchases, type PaymentsConfig } from '../../../src/server/payments/config.js';
+import type { Purchases } from '../../../src/server/payments/purchases.js';
+import { UsageReports } from '../../../src/server/usage/usage.js';
 import type { Store } from '../../../src/server/store/store.js';
 import { TestClock, type StoreKind } from './stores.js';
 
@@ -27,6 +30,11 @@ export interface WorkspaceSetup {
   license?: boolean;
 }
 
+export interface HarnessOptions {
+  ai?: AiOptions;
+  payments?: PaymentsConfig;
+}
+
 /** The real HTTP app on a real store, with a clock the test moves. */
 export class Harness {
   readonly clock = new TestClock(new Date('2026-11-21T10:00:00.000Z'));
@@ -34,17 +42,21 @@ export class Harness {
   readonly app: ReturnType<typeof createApp>;
   /** the AI operations, when the harness was opened with `ai` options */
   readonly ai: AiRuntime | undefined;
+  /** purchases, when the harness was opened with `payments` options */
+  readonly payments: Purchases | undefined;
 
   private constructor(
     readonly store: Store,
-    options: { ai?: AiOptions },
+    options: HarnessOptions,
   ) {
     this.ledger = new Ledger(store, this.clock);
     this.ai = options.ai ? new AiRuntime(this.ledger, options.ai) : undefined;
-    this.app = createApp({ ledger: this.ledger, adminToken: ADMIN_TOKEN, ai: this.ai });
+    this.payments = options.payments ? createPurchases(store, this.clock, options.payments) : undefined;
+    const usage = new UsageReports(store, this.clock);
+    this.app = createApp({ ledger: this.ledger, adminToken: ADMIN_TOKEN, ai: this.ai, payments: this.payments, usage });
   }
 
-  static async open(kind: StoreKind, options: { ai?: AiOptions } = {}): Promise<Harness> {
+  static async open(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
     return new Harness(await kind.open(), options);
   }
 
@@ -115,7 +127,7 @@ export class Harness {
 
   /** A workspace's rows in every ledger table, to prove a refused request wrote nothing. */
   async rowCounts(workspaceId: string): Promise<Record<string, unknown>> {
-    const tables = ['licenses', 'builder_tokens', 'grants', 'holds', 'entries', 'receipts', 'idempotency_keys'];
+    const tables = ['licenses', 'builder_tokens', 'grants', 'holds', 'entries', 'receipts', 'idempotency_keys', 'purchases'];
     const counts: Record<string, unknown> = {};
     for (const table of tables) {
       counts[table] = Number(
