@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest } from '../contract/index.js';
-import { aiOptionsFromEnv } from './chat/ai-options.js';
+import { aiOptionsFromEnv } from './metering/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
 import { invalidInput } from './http/validate.js';

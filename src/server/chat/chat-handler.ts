@@ -4,13 +4,13 @@ import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/auth.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
-import { attemptEnd, type AttemptRef } from './ai-requests.js';
-import type { AiRuntime } from './ai-runtime.js';
+import { attemptEnd, type AttemptRef } from '../metering/ai-requests.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
 import { planChat } from './chat-input.js';
 import type { AnswerStatus, Turn } from './conversations.js';
-import { MeteredRun, chargedCredits, drain, reserve, type RunEvent, type RunOutcome } from './metered-run.js';
-import { estimateOf } from './operation-plan.js';
-import { SseStream } from './sse-stream.js';
+import { MeteredRun, chargedCredits, drain, reserve, type RunEvent, type RunOutcome } from '../metering/metered-run.js';
+import { estimateOf } from '../metering/operation-plan.js';
+import { SseStream } from '../metering/sse-stream.js';
 
 /** What a replay of a settled /chat key answers, kept on its ai_requests row. */
 interface ChatReplay {

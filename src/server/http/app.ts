@@ -12,7 +12,7 @@ import {
   type OperationsResponse,
 } from '../../contract/index.js';
 import { mountByokRoutes } from '../byok/routes.js';
-import type { AiRuntime } from '../chat/ai-runtime.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
 import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';

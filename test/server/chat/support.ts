@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach } from 'node:test';
 import { PriceTable } from '../../../src/server/ai/pricing.js';
 import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
-import type { AiOptions } from '../../../src/server/chat/ai-options.js';
+import type { AiOptions } from '../../../src/server/metering/ai-options.js';
 import type { StoreKind } from '../support/stores.js';
 import { Harness } from '../support/harness.js';
 import { startFakeAnthropic } from '../../support/fake-anthropic.js';

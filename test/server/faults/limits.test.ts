@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import { AiRuntime } from '../../../src/server/metering/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
 import { Harness, key } from '../support/harness.js';
 import { onEachStore } from '../support/stores.js';

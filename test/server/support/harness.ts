@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AiOptions } from '../../../src/server/chat/ai-options.js';
-import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import type { AiOptions } from '../../../src/server/metering/ai-options.js';
+import { AiRuntime } from '../../../src/server/metering/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
 import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js';
 import { Ledger } from '../../../src/server/ledger/ledger.js';

@@ -4,7 +4,7 @@ import { KeyCipher } from '../byok/key-cipher.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { AiOptions } from './ai-options.js';
 import { AiRequestStore } from './ai-requests.js';
-import { ConversationStore } from './conversations.js';
+import { ConversationStore } from '../chat/conversations.js';
 import type { RunDeps } from './metered-run.js';
 import type { PlanDeps } from './operation-plan.js';
 import { ProviderResolver } from './provider-resolver.js';
