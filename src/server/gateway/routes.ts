@@ -4,11 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { fromMillicredits, IdempotencyKey, OperationType, type Receipt } from '../../contract/index.js';
 import { millicreditsForUsage } from '../ai/index.js';
-import { attemptEnd, type AttemptRef } from '../metering/ai-requests.js';
 import type { AiRuntime } from '../metering/ai-runtime.js';
-import { stillRunning } from '../chat/chat-handler.js';
-import { drain, MeteredRun, reserve, type RunEvent, type RunOutcome } from '../metering/metered-run.js';
+import type { RunOutcome } from '../metering/metered-run.js';
 import { planOperation } from '../metering/operation-plan.js';
+import { meter, type MeteredAttempt } from '../metering/pipeline.js';
 import { SseStream } from '../metering/sse-stream.js';
 import { ApiError } from '../errors.js';
 import { requireBuilder, type AppEnv } from '../http/auth.js';
@@ -96,88 +95,56 @@ async function completions(ai: AiRuntime, c: Context<AppEnv>): Promise<Response>
   const clientMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const hash = sha256(JSON.stringify(['gateway', operation, chat, stream, includeUsage, clientMaxTokens ?? null]));
 
-  const claim = await ai.requests.claim(ctx, key, hash, operation);
-  if (claim.kind === 'replay') return replay(claim.result as unknown as GatewayReplay, stream, includeUsage);
-  if (claim.kind === 'busy') throw stillRunning();
-  const ref: AttemptRef = { ctx, key, attempt: claim.attempt };
-
-  const cancelled = new AbortController();
-  let run: MeteredRun;
-  let head: Pick<CompletionSummary, 'id' | 'created' | 'model'>;
-  let reservedCredits: number;
-  let holdId: string | null;
-  try {
-    const target = await ai.providers.resolve(ctx);
-    const provider = target.connect();
-    const plan = await planOperation(ai, ctx, target, { operation, ...chat });
-    const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
-      holdKey: `gateway:${key}:${claim.attempt}`,
-      ttlSeconds: ai.holdTtlSeconds,
+  let head: Pick<CompletionSummary, 'id' | 'created' | 'model'> | undefined;
+  const metered = await meter<null>(ai, {
+    ctx,
+    key,
+    requestHash: hash,
+    operation,
+    holdPrefix: 'gateway',
+    signal: c.req.raw.signal,
+    plan: (target) => {
+      head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
+      return planOperation(ai, ctx, target, { operation, ...chat });
+    },
+    bound: (plan) => ({
       maxTokens: clientMaxTokens,
       millicredits:
         clientMaxTokens === undefined ? undefined : millicreditsForUsage(plan.price, { inputTokens: plan.inputTokens, outputTokens: clientMaxTokens }, ai.rates),
-    });
-    reservedCredits = fromMillicredits(reservation.millicredits);
-    holdId = reservation.holdId;
-    run = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [c.req.raw.signal, ai.shutdownSignal, cancelled.signal]);
-    head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
-  } catch (err) {
-    await ai.requests.release(ref);
-    throw err;
-  }
+    }),
+    attach: () => Promise.resolve({ links: {}, value: null }),
+  });
+  if (metered.kind === 'replay') return replay(metered.result as unknown as GatewayReplay, stream, includeUsage);
+  const { run } = metered;
+  const completion = head!;
+  const reserved = { 'x-credit-reserved': String(fromMillicredits(run.reservation.millicredits)) };
 
-  const events = run.events();
-  // the provider is called while the hold is noted on the request's row
-  const firstStep = events.next();
-  try {
-    await ai.requests.attach(ref, { holdId });
-  } catch (err) {
-    cancelled.abort();
-    await drain(firstStep, events);
-    await ai.requests.release(ref);
-    throw err;
-  }
-  const first = await firstStep;
+  const first = await run.first;
   const firstEvent = first.done ? undefined : first.value;
   if (firstEvent?.type === 'outcome' && !firstEvent.outcome.receipt) {
-    await ai.requests.end(ref, attemptEnd(firstEvent.outcome, {}));
+    await run.end(firstEvent.outcome, {});
     throw failureError(firstEvent.outcome);
   }
   if (!stream) {
-    let outcome = firstEvent?.type === 'outcome' ? firstEvent.outcome : undefined;
-    for await (const event of events) if (event.type === 'outcome') outcome = event.outcome;
-    if (!outcome) throw new ApiError('internal', 'the run ended without an outcome');
-    const summary = summaryOf(head, outcome);
-    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    const outcome = await run.stream(() => {});
+    const summary = summaryOf(completion, outcome);
+    await run.end(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>);
     if (!outcome.receipt) throw failureError(outcome);
-    return c.json(completionBody(summary), 200, { ...meteringHeaders(outcome.receipt), 'x-credit-reserved': String(reservedCredits) });
+    return c.json(completionBody(summary), 200, { ...meteringHeaders(outcome.receipt), ...reserved });
   }
 
-  const writer = new ChunkWriter(head, includeUsage);
-  const sse = new SseStream({ headers: { 'x-credit-reserved': String(reservedCredits) }, onCancel: () => cancelled.abort() });
+  const writer = new ChunkWriter(completion, includeUsage);
+  const sse = new SseStream({ headers: reserved, onCancel: () => run.cancel() });
   sse.send(undefined, writer.role());
-  ai.track(pumpChunks(ai, ref, head, writer, sse, first, events));
+  run.track(pumpChunks(run, completion, writer, sse));
   return sse.response;
 }
 
-async function pumpChunks(
-  ai: AiRuntime,
-  ref: AttemptRef,
-  head: Pick<CompletionSummary, 'id' | 'created' | 'model'>,
-  writer: ChunkWriter,
-  sse: SseStream,
-  first: IteratorResult<RunEvent, void>,
-  events: AsyncGenerator<RunEvent, void>,
-): Promise<void> {
+async function pumpChunks(run: MeteredAttempt<null>, head: Pick<CompletionSummary, 'id' | 'created' | 'model'>, writer: ChunkWriter, sse: SseStream): Promise<void> {
   try {
-    let outcome: RunOutcome | undefined;
-    for (let step = first; !step.done; step = await events.next()) {
-      if (step.value.type === 'delta') sse.send(undefined, writer.delta(step.value.text));
-      else outcome = step.value.outcome;
-    }
-    if (!outcome) throw new Error('the run ended without an outcome');
+    const outcome = await run.stream((text) => sse.send(undefined, writer.delta(text)));
     const summary = summaryOf(head, outcome);
-    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    await run.end(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>);
     if (!outcome.receipt) {
       // OpenAI's own mid-stream failure: an error object as the data, then the end
       sse.send(undefined, openAiErrorBody(failureError(outcome)));

@@ -2,7 +2,6 @@ import type { OperationType } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
 import type { BuilderContext, Clock } from '../ledger/ledger.js';
 import type { SqlClient } from '../store/store.js';
-import type { RunOutcome } from './metered-run.js';
 
 /**
  * What an idempotency key of /chat or /v1/chat/completions gets:
@@ -28,15 +27,6 @@ export interface AttemptEnd {
   finish: 'complete' | 'stopped' | 'failed';
   outputTokens: number | null;
   result: Record<string, unknown> | null;
-}
-
-/**
- * A run's outcome as the end of its attempt: once it charged (or recorded), kept for replays,
- * which answer `replay` with the receipt; else freed for a retry.
- */
-export function attemptEnd(outcome: RunOutcome, replay: object): AttemptEnd {
-  if (!outcome.receipt) return { state: 'retryable', finish: outcome.status, outputTokens: null, result: null };
-  return { state: 'done', finish: outcome.status, outputTokens: outcome.usage?.outputTokens ?? null, result: { ...replay, receipt: outcome.receipt } };
 }
 
 interface ExistingRow {

@@ -14,7 +14,6 @@ import {
 import { bareModelId } from '../ai/model-id.js';
 import { ApiError } from '../errors.js';
 import type { BuilderContext } from '../ledger/ledger.js';
-import type { AiRequestStore } from './ai-requests.js';
 import type { ResolvedProvider } from './provider-resolver.js';
 
 /** Output tokens kept free of context in the model's window (a quarter of small windows). */
@@ -37,7 +36,8 @@ export interface OperationPlan {
 export interface PlanDeps {
   prices: PriceTable;
   rates: CreditRates;
-  requests: AiRequestStore;
+  /** the workspace's answers so far (the ai_requests table) */
+  requests: { outputHistory(workspaceId: string, operation: OperationType, limit: number): Promise<number[]> };
 }
 
 /** The most output tokens a model gives in one answer. */
