@@ -15,7 +15,7 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
 
   credit-chat-server serve [--port 8787] [--host 127.0.0.1] [--data-dir .data | --database-url URL]
       [--ai-provider demo|openai|anthropic] [--ai-base-url URL] [--ai-api-key KEY] [--ai-model MODEL]
-      [--prices prices.json]
+      [--prices prices.json] [--byok-allow-private-urls]
 
   credit-chat-server admin create-workspace --name NAME [--time-zone Europe/Berlin]
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
@@ -28,7 +28,9 @@ in CREDIT_CHAT_DATA_DIR, default .data),
 CREDIT_CHAT_ADMIN_TOKEN (enables /api/v1/admin), PORT; AI_PROVIDER (default demo), AI_BASE_URL,
 AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and --prices flags;
 CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
-directory and PostgreSQL turns BYOK off).
+directory and PostgreSQL turns BYOK off); CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS=1 (or
+--byok-allow-private-urls) lets a workspace's key call localhost or a private network (an
+internal gateway).
 `;
 
 /** The serve flags that set AI_* variables, flag over environment. */
@@ -67,6 +69,7 @@ async function serveCommand(args: string[]): Promise<number> {
       'ai-api-key': { type: 'string' },
       'ai-model': { type: 'string' },
       prices: { type: 'string' },
+      'byok-allow-private-urls': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
     },
@@ -79,6 +82,7 @@ async function serveCommand(args: string[]): Promise<number> {
     const value = values[flag];
     if (value !== undefined) aiEnv[variable] = value;
   }
+  if (values['byok-allow-private-urls']) aiEnv.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS = '1';
   const server = await createCreditChatServer({
     ...storeConfig(values),
     adminToken: env.adminToken,

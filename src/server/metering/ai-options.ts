@@ -13,8 +13,9 @@ export interface AiOptions {
   /** encrypts BYOK keys at rest (CREDIT_CHAT_SECRET); without it PUT /byok answers 403 */
   secret?: string;
   /**
-   * lets a BYOK base URL name localhost or a private network address (a local Ollama, the
-   * tests' fake upstreams); off by default so a builder cannot point the server at its own network
+   * lets a BYOK base URL name localhost or a private network address (a local Ollama, an
+   * internal gateway, the tests' fake upstreams); off by default so a builder cannot point the
+   * server at its own network (CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS=1)
    */
   allowPrivateByokUrls?: boolean;
   /** lifetime of a chat's hold; a stream still running near its end is stopped and settled (default 900 s) */
@@ -28,10 +29,11 @@ export interface AiOptions {
   heartbeatMs?: number;
 }
 
-/** AI settings from AI_PROVIDER, AI_BASE_URL, AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES and CREDIT_CHAT_SECRET. */
+/** AI settings from AI_PROVIDER, AI_BASE_URL, AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES, CREDIT_CHAT_SECRET and CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS. */
 export function aiOptionsFromEnv(env: Record<string, string | undefined> = process.env): AiOptions {
   const options: AiOptions = { provider: providerSettingsFromEnv(env), prices: loadPriceTable({ env }) };
   const secret = env.CREDIT_CHAT_SECRET?.trim();
   if (secret) options.secret = secret;
+  if (env.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS === '1' || env.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS === 'true') options.allowPrivateByokUrls = true;
   return options;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_CREDIT_RATES, PriceTable, type CreditRates } from '../ai/index.js';
 import { ByokStore } from '../byok/byok-store.js';
 import { KeyCipher } from '../byok/key-cipher.js';
+import { byokFetch } from '../byok/outbound.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { AiOptions } from './ai-options.js';
 import { AiRequestStore } from './ai-requests.js';
@@ -47,7 +48,9 @@ export class AiRuntime implements PlanDeps {
     });
     this.conversations = new ConversationStore(ledger.store, ledger, staleAfterMs);
     this.requests = new AiRequestStore(ledger.store, ledger, staleAfterMs);
-    this.providers = new ProviderResolver(options.provider ?? { provider: 'demo' }, options.providerOptions ?? {}, this.byok);
+    // calls on a workspace's key reach no private address unless the operator allowed it
+    const outbound = options.allowPrivateByokUrls ? undefined : byokFetch();
+    this.providers = new ProviderResolver(options.provider ?? { provider: 'demo' }, options.providerOptions ?? {}, this.byok, outbound);
     this.runDeps = { ledger, rates: this.rates, deadlineMs: Math.max(holdMs / 2, holdMs - DEADLINE_MARGIN_MS) };
   }
 
