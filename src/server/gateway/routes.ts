@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { fromMillicredits, IdempotencyKey, OperationType, type Receipt } from '../../contract/index.js';
 import { millicreditsForUsage } from '../ai/index.js';
@@ -11,6 +10,7 @@ import { meter, type MeteredAttempt } from '../metering/pipeline.js';
 import { SseStream } from '../metering/sse-stream.js';
 import { ApiError } from '../errors.js';
 import { requireBuilder, type AppEnv } from '../http/auth.js';
+import { limitBodySize, type BuilderLimits } from '../http/limits.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
 import { chatOf, ChunkWriter, completionBody, CompletionRequest, openAiErrorBody, wireFinishReason, type CompletionSummary } from './openai-wire.js';
@@ -64,22 +64,17 @@ function meteringHeaders(receipt: Receipt): Record<string, string> {
  * sets what is held (what that many tokens could cost); without it, the estimate's max.
  * Errors are in OpenAI's shape: 402 when the credits are short, 429 with Retry-After.
  */
-export function gatewayApp(ai: AiRuntime, adminToken: string | undefined): Hono<AppEnv> {
+export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, limits?: BuilderLimits): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     const apiError = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
     if (!(err instanceof ApiError)) console.error('credit-chat: gateway error:', err instanceof Error ? err.message : 'unknown');
     return c.json(openAiErrorBody(apiError), apiError.status as 400, apiError.headers);
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { field: 'body' });
-      },
-    }),
-  );
+  app.use(limitBodySize(MAX_BODY_BYTES));
   app.use(requireBuilder(ai.ledger, adminToken));
+  // the same limits as /api/v1, counted together with it: every completion takes a streaming slot
+  if (limits) app.use(limits.middleware((c) => c.req.method === 'POST' && c.req.path.endsWith('/chat/completions')));
   app.post('/chat/completions', (c) => completions(ai, c));
   return app;
 }

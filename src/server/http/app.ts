@@ -19,7 +19,7 @@ import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openApiDocument } from '../openapi.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
-import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
+import { BuilderLimits, limitBodySize, MemoryLimits, PostgresLimits, type LimitCounter, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
 import { parseBody, parseQuery, pathId } from './validate.js';
 
@@ -35,6 +35,11 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** streamed answers at once per builder; 0 or undefined: no cap */
   maxStreamsPerBuilder?: number;
+  /**
+   * where the rate and stream limits are counted; default PostgreSQL's tables on PostgreSQL
+   * (shared by every server process on it), this process's memory on PGlite
+   */
+  limitCounter?: LimitCounter;
   /** host page origins allowed to call the API from a browser (CORS); none: same origin only */
   corsOrigins?: readonly string[];
   /**
@@ -53,6 +58,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(corsForHosts(options.corsOrigins ?? []));
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
+  // one bucket and one set of streaming slots per builder, whichever route the request takes
+  const counter = options.limitCounter ?? (ledger.store.kind === 'postgres' ? new PostgresLimits(ledger.store) : new MemoryLimits());
+  const limits = new BuilderLimits(counter, { rateLimit: options.rateLimit, maxStreams: options.maxStreamsPerBuilder });
 
   api.get('/operations', (c) => c.json({ operations: [...OPERATION_CATALOG] } satisfies OperationsResponse));
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
@@ -76,8 +84,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const builder = new Hono<AppEnv>();
   builder.use(requireBuilder(ledger, adminToken));
-  if (options.rateLimit) builder.use(rateLimitPerBuilder(options.rateLimit));
-  if (options.maxStreamsPerBuilder) builder.use('/chat', limitConcurrentStreams(new ConcurrencyGate(options.maxStreamsPerBuilder)));
+  builder.use(limits.middleware((c) => c.req.method === 'POST' && c.req.path === `${API_BASE}/chat`));
   builder.get('/balance', async (c) => c.json(await ledger.balance(c.get('builder'))));
   builder.post('/holds', async (c) => c.json(await ledger.createHold(c.get('builder'), await parseBody(c, CreateHoldRequest)), 201));
   builder.post('/holds/:id/capture', async (c) => {
@@ -94,7 +101,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/', builder);
 
   app.route(API_BASE, api);
-  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken));
+  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken, limits));
   app.notFound((c) => c.json(new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) {
