@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ByokStore } from '../../../src/server/byok/byok-store.js';
 import { KeyCipher } from '../../../src/server/byok/key-cipher.js';
+import { OpenAiProvider } from '../../../src/server/ai/providers/openai.js';
+import { ProviderError } from '../../../src/server/ai/providers/types.js';
 import { byokFetch, refusedAddress } from '../../../src/server/byok/outbound.js';
 import { privateUrlReason } from '../../../src/server/byok/public-url.js';
 import { aiOptionsFromEnv } from '../../../src/server/metering/ai-options.js';
@@ -99,6 +101,28 @@ describe('BYOK outbound boundary', () => {
       assert.equal(target.connections(), 1);
     } finally {
       await target.close();
+    }
+  });
+
+  it('streams a provider’s answer through the checked connection, and a refusal is a ProviderError saying why', async () => {
+    const fake = await startFakeOpenAI({ text: 'Streamed through the checked agent.' });
+    try {
+      const request = { system: 'be brief', messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 100, operation: 'custom_code' as const };
+      // the fake's loopback address stands for a public one here
+      const allowed = new OpenAiProvider({ model: 'gpt-4o-mini', baseUrl: fake.url, apiKey: 'sk-own', fetch: byokFetch({ refuse: (a) => (a === '127.0.0.1' ? null : refusedAddress(a)) }) });
+      let text = '';
+      for await (const event of allowed.stream(request)) if (event.type === 'delta') text += event.text;
+      assert.equal(text, 'Streamed through the checked agent.');
+      const refused = new OpenAiProvider({ model: 'gpt-4o-mini', baseUrl: fake.url, apiKey: 'sk-own', fetch: byokFetch() });
+      await assert.rejects(
+        async () => {
+          for await (const _event of refused.stream(request)) assert.fail('nothing streams');
+        },
+        (err: unknown) => err instanceof ProviderError && /127\.0\.0\.1 is loopback, not public/.test(err.message),
+      );
+      assert.equal(fake.requests.length, 1, 'only the allowed call reached the upstream');
+    } finally {
+      await fake.close();
     }
   });
 
