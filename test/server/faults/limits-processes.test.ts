@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { PostgresLimits } from '../../../src/server/http/limits.js';
+import { openPostgresStore } from '../../../src/server/store/postgres.js';
 import { startFakeOpenAI } from '../../support/fake-openai.js';
 import type { FakeUpstream } from '../../support/fake-upstream.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -75,6 +77,31 @@ if (databaseUrl) {
       assert.equal(refused.status, 429);
       assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'too_many_streams');
       await chat.body!.cancel();
+    });
+
+    it('two counters on two connection pools racing for slots grant exactly the maximum, and free them again', async () => {
+      const stores = [await openPostgresStore(databaseUrl, 4), await openPostgresStore(databaseUrl, 4)];
+      try {
+        const counters = stores.map((store) => new PostgresLimits(store));
+        const key = `race/${randomUUID()}`;
+        const rate = { perMinute: 1, burst: 5 };
+        // ten requests at once, five each; the burst admits five, three of them get a slot
+        const admissions = await Promise.all(Array.from({ length: 10 }, (_, i) => counters[i % 2]!.admit(key, rate, 3)));
+        const granted = admissions.filter((a) => a.ok);
+        const reasons = admissions.flatMap((a) => (a.ok ? [] : [a.reason])).sort();
+        assert.equal(granted.length, 3);
+        assert.deepEqual(reasons, ['rate', 'rate', 'rate', 'rate', 'rate', 'streams', 'streams']);
+        const [{ n }] = (await stores[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM stream_slots WHERE key = $1', [key])) as [{ n: number }];
+        assert.equal(n, 3);
+        await Promise.all(granted.map((a) => (a.ok ? a.release?.() : undefined)));
+        const [{ left }] = (await stores[0]!.query<{ left: number }>('SELECT count(*)::int AS left FROM stream_slots WHERE key = $1', [key])) as [{ left: number }];
+        assert.equal(left, 0);
+        const next = await counters[1]!.admit(key, undefined, 3);
+        assert.ok(next.ok, 'a freed slot is taken again');
+        if (next.ok) await next.release?.();
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
     });
   });
 }
