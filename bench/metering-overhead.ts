@@ -64,6 +64,9 @@ async function sample(fake: FakeUpstream, store: string, args: string[]): Promis
     CREDIT_CHAT_ADMIN_TOKEN: admin,
     CREDIT_CHAT_SECRET: `bench-secret-${randomUUID()}`,
     DATABASE_URL: '',
+    // limits on, as a server runs, but high enough that the bench's own requests never meet them
+    CREDIT_CHAT_RATE_LIMIT: '1000000',
+    CREDIT_CHAT_RATE_BURST: '1000000',
   });
   try {
     const token = await builderToken(server, admin);

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest } from '../contract/index.js';
-import { aiOptionsFromEnv } from './chat/ai-options.js';
+import { aiOptionsFromEnv } from './metering/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
 import { invalidInput } from './http/validate.js';
@@ -15,7 +15,7 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
 
   credit-chat-server serve [--port 8787] [--host 127.0.0.1] [--data-dir .data | --database-url URL]
       [--ai-provider demo|openai|anthropic] [--ai-base-url URL] [--ai-api-key KEY] [--ai-model MODEL]
-      [--prices prices.json]
+      [--prices prices.json] [--byok-allow-private-urls]
 
   credit-chat-server admin create-workspace --name NAME [--time-zone Europe/Berlin]
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
@@ -30,7 +30,9 @@ AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and -
 CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
 directory and PostgreSQL turns BYOK off); CREDIT_CHAT_CATALOG (a JSON catalog file),
 CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE (the catalog's
-averages and the price of a credit).
+averages and the price of a credit); CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS=1 (or
+--byok-allow-private-urls) lets a workspace's key call localhost or a private network (an
+internal gateway).
 `;
 
 /** The serve flags that set AI_* variables, flag over environment. */
@@ -69,6 +71,7 @@ async function serveCommand(args: string[]): Promise<number> {
       'ai-api-key': { type: 'string' },
       'ai-model': { type: 'string' },
       prices: { type: 'string' },
+      'byok-allow-private-urls': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
     },
@@ -81,6 +84,7 @@ async function serveCommand(args: string[]): Promise<number> {
     const value = values[flag];
     if (value !== undefined) aiEnv[variable] = value;
   }
+  if (values['byok-allow-private-urls']) aiEnv.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS = '1';
   const server = await createCreditChatServer({
     ...storeConfig(values),
     adminToken: env.adminToken,

@@ -7,8 +7,8 @@ export { cycleWindow, oneYearAfter } from './ledger/cycle.js';
 export { auditWorkspace, poolTotals } from './ledger/audit.js';
 export { openStore, type StoreConfig } from './store/open.js';
 export type { Store, SqlClient } from './store/store.js';
-export { AiRuntime } from './chat/ai-runtime.js';
-export { aiOptionsFromEnv, type AiOptions } from './chat/ai-options.js';
+export { AiRuntime } from './metering/ai-runtime.js';
+export { aiOptionsFromEnv, type AiOptions } from './metering/ai-options.js';
 export { resolveServerSecret } from './byok/server-secret.js';
 export {
   createProvider,

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { resolveServerSecret } from './byok/server-secret.js';
-import { aiOptionsFromEnv, type AiOptions } from './chat/ai-options.js';
-import { AiRuntime } from './chat/ai-runtime.js';
+import { aiOptionsFromEnv, type AiOptions } from './metering/ai-options.js';
+import { AiRuntime } from './metering/ai-runtime.js';
 import type { AppEnv } from './http/auth.js';
 import { createApp, type AppOptions } from './http/app.js';
 import { Ledger, systemClock, type Clock } from './ledger/ledger.js';

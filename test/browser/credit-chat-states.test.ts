@@ -63,7 +63,7 @@ describe('<credit-chat> states on the real server', () => {
   });
 
   it('a provider failure after part of the answer: the part stays, and it says plainly that nothing was charged', async () => {
-    // The server settles a provider failure mid-stream by releasing the hold (src/server/chat/metered-run.ts):
+    // The server settles a provider failure mid-stream by releasing the hold (src/server/metering/metered-run.ts):
     // its error event says `charged: 0`. (Only a stop charges what was produced, and that ends in `settled`.)
     const { token } = await createWorkspace({ builders: 1, creditsPerBuilder: 100 });
     const el = await chatOn(FAULTY, token);

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.js';
 import type { BuilderContext, Clock } from '../ledger/ledger.js';
 import type { SqlClient } from '../store/store.js';
 import { KeyDecryptError, keyHint, type KeyCipher } from './key-cipher.js';
-import { isPrivateUrl } from './public-url.js';
+import { privateUrlReason } from './public-url.js';
 
 /** A workspace's stored key as the table holds it: the key only encrypted. */
 export interface StoredByok {
@@ -80,8 +80,9 @@ export class ByokStore {
   async put(ctx: BuilderContext, request: PutByokRequest): Promise<ByokStatus> {
     const cipher = this.options.cipher;
     if (!cipher) throw new ApiError('forbidden', 'BYOK is off on this server: it needs CREDIT_CHAT_SECRET to encrypt keys.');
-    if (request.baseUrl && !this.options.allowPrivateUrls && isPrivateUrl(request.baseUrl)) {
-      throw new ApiError('invalid_input', 'baseUrl: must not name localhost or a private network address', { field: 'baseUrl' });
+    const refused = request.baseUrl && !this.options.allowPrivateUrls ? await privateUrlReason(request.baseUrl) : null;
+    if (refused) {
+      throw new ApiError('invalid_input', `baseUrl: must not name localhost or a private network address (${refused})`, { field: 'baseUrl' });
     }
     const now = this.options.clock.now();
     const hint = keyHint(request.apiKey);

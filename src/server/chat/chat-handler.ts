@@ -4,13 +4,13 @@ import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/auth.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
-import { attemptEnd, type AttemptRef } from './ai-requests.js';
-import type { AiRuntime } from './ai-runtime.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
+import { chargedCredits, type RunOutcome } from '../metering/metered-run.js';
+import { estimateOf } from '../metering/operation-plan.js';
+import { meter, type MeteredAttempt } from '../metering/pipeline.js';
+import { SseStream } from '../metering/sse-stream.js';
 import { planChat } from './chat-input.js';
-import type { AnswerStatus, Turn } from './conversations.js';
-import { MeteredRun, chargedCredits, drain, reserve, type RunEvent, type RunOutcome } from './metered-run.js';
-import { estimateOf } from './operation-plan.js';
-import { SseStream } from './sse-stream.js';
+import type { Turn } from './conversations.js';
 
 /** What a replay of a settled /chat key answers, kept on its ai_requests row. */
 interface ChatReplay {
@@ -18,32 +18,15 @@ interface ChatReplay {
   receipt: Receipt;
 }
 
-type Step = IteratorResult<RunEvent, void>;
-
-export function stillRunning(): ApiError {
-  return new ApiError('conflict', 'A request with this idempotency key is still being answered; retry when it has finished.', {}, { 'retry-after': '2' });
+/** What /chat writes while the provider is called: the conversation's turn and the `reserved` event. */
+interface ChatLinks {
+  turn: Turn;
+  reserved: ChatReserved;
 }
 
 /** What makes two /chat requests with one idempotency key the same request. */
 export function chatRequestHash(body: ChatRequest): string {
   return sha256(JSON.stringify(['chat', body.operation, body.prompt, body.conversationId ?? null]));
-}
-
-/** Resolves with the first step, or with undefined when it takes longer than `ms`. */
-function within(step: Promise<Step>, ms: number): Promise<Step | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    step.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }
 
 /** The last event of a stream: `settled` when something was charged or recorded, else `error`. */
@@ -56,11 +39,11 @@ function finalEvent(outcome: RunOutcome): { event: 'settled'; data: { receipt: R
 }
 
 /**
- * POST /chat. Validates, claims the idempotency key, reserves the estimate's max (402 as
- * JSON before any stream), and opens the stream once the provider has answered or the grace
- * period has passed, so that a provider's 429 can still be an HTTP 429. Then `reserved`,
- * `delta`s, and `settled` or `error`; the settling is tracked apart from the response, so it
- * completes when the builder has gone.
+ * POST /chat: the SSE adapter of the metering pipeline (src/server/metering/pipeline.ts).
+ * Validates, meters (402 as JSON before any stream), and opens the stream once the provider
+ * has answered or the grace period has passed, so that a provider's 429 can still be an HTTP
+ * 429. Then `reserved`, `delta`s, and `settled` or `error`; the settling is tracked apart from
+ * the response, so it completes when the builder has gone.
  *
  * A replayed idempotency key never runs twice: a settled request is answered again from what
  * was stored (reserved, the answer's text as one delta, settled with the same receipt), a
@@ -70,88 +53,51 @@ function finalEvent(outcome: RunOutcome): { event: 'settled'; data: { receipt: R
 export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Response> {
   const ctx = c.get('builder');
   const body = await parseBody(c, ChatRequest);
-  const claim = await ai.requests.claim(ctx, body.idempotencyKey, chatRequestHash(body), body.operation);
-  if (claim.kind === 'replay') return replay(claim.result as unknown as ChatReplay, claim.content);
-  if (claim.kind === 'busy') throw stillRunning();
-  const ref: AttemptRef = { ctx, key: body.idempotencyKey, attempt: claim.attempt };
+  let conversationId = body.conversationId;
+  const metered = await meter<ChatLinks>(ai, {
+    ctx,
+    key: body.idempotencyKey,
+    requestHash: chatRequestHash(body),
+    operation: body.operation,
+    holdPrefix: 'chat',
+    signal: c.req.raw.signal,
+    plan: (target, earlier) => {
+      conversationId ??= earlier ?? undefined;
+      return planChat(ai, ctx, target, { operation: body.operation, prompt: body.prompt, conversationId });
+    },
+    attach: async (plan, reservation) => {
+      const turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt: body.prompt });
+      const reserved: ChatReserved = {
+        holdId: reservation.holdId,
+        credits: fromMillicredits(reservation.millicredits),
+        estimate: estimateOf(plan),
+        conversationId: turn.conversationId,
+        messageId: turn.answerId,
+      };
+      return { links: { conversationId: turn.conversationId, messageId: turn.answerId }, value: { turn, reserved } };
+    },
+  });
+  if (metered.kind === 'replay') return replay(metered.result as unknown as ChatReplay, metered.content);
+  const { run } = metered;
 
-  const conversationId = body.conversationId ?? claim.conversationId ?? undefined;
-  let prepared: Awaited<ReturnType<typeof prepare>>;
-  try {
-    prepared = await prepare(ai, ref, body, conversationId);
-  } catch (err) {
-    await ai.requests.release(ref);
-    throw err;
-  }
-  const { plan, reservation, provider } = prepared;
-
-  const cancelled = new AbortController();
-  const events = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [c.req.raw.signal, ai.shutdownSignal, cancelled.signal]).events();
-  // the provider is called while the conversation's rows are written
-  const first = events.next();
-  let turn: Turn;
-  try {
-    turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt: body.prompt });
-    await ai.requests.attach(ref, { holdId: reservation.holdId, conversationId: turn.conversationId, messageId: turn.answerId });
-  } catch (err) {
-    cancelled.abort();
-    await drain(first, events);
-    await ai.requests.release(ref);
-    throw err;
-  }
-  const reserved: ChatReserved = {
-    holdId: reservation.holdId,
-    credits: fromMillicredits(reservation.millicredits),
-    estimate: estimateOf(plan),
-    conversationId: turn.conversationId,
-    messageId: turn.answerId,
-  };
-
-  const early = await within(first, ai.streamStartGraceMs);
+  const early = await run.firstWithin(ai.streamStartGraceMs);
   if (early?.value?.type === 'outcome' && early.value.outcome.failure?.code === 'rate_limited') {
     const { failure } = early.value.outcome;
-    await record(ai, ref, turn, reserved, early.value.outcome);
+    await record(ai, run, early.value.outcome);
     const retryAfter = failure.retryAfter ?? 1;
     throw new ApiError('rate_limited', failure.message, { retryAfter, charged: 0 }, { 'retry-after': String(retryAfter) });
   }
 
-  const sse = new SseStream({ heartbeatMs: ai.heartbeatMs, onCancel: () => cancelled.abort() });
-  sse.send('reserved', reserved);
-  ai.track(pump(ai, ref, turn, reserved, sse, first, events));
+  const sse = new SseStream({ heartbeatMs: ai.heartbeatMs, onCancel: () => run.cancel() });
+  sse.send('reserved', run.links.reserved);
+  run.track(pump(ai, run, sse));
   return sse.response;
 }
 
-/** Everything before the provider is called: the provider, the plan and the hold. */
-async function prepare(ai: AiRuntime, ref: AttemptRef, body: ChatRequest, conversationId: string | undefined) {
-  const { ctx } = ref;
-  const target = await ai.providers.resolve(ctx);
-  // a BYOK key that does not decrypt is refused before anything is held
-  const provider = target.connect();
-  const plan = await planChat(ai, ctx, target, { operation: body.operation, prompt: body.prompt, conversationId });
-  const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
-    holdKey: `chat:${ref.key}:${ref.attempt}`,
-    ttlSeconds: ai.holdTtlSeconds,
-  });
-  return { plan, reservation, provider };
-}
-
-async function pump(
-  ai: AiRuntime,
-  ref: AttemptRef,
-  turn: Turn,
-  reserved: ChatReserved,
-  sse: SseStream,
-  first: Promise<Step>,
-  events: AsyncGenerator<RunEvent, void>,
-): Promise<void> {
+async function pump(ai: AiRuntime, run: MeteredAttempt<ChatLinks>, sse: SseStream): Promise<void> {
   try {
-    let outcome: RunOutcome | undefined;
-    for (let step = await first; !step.done; step = await events.next()) {
-      if (step.value.type === 'delta') sse.send('delta', { text: step.value.text });
-      else outcome = step.value.outcome;
-    }
-    if (!outcome) throw new Error('the run ended without an outcome');
-    await record(ai, ref, turn, reserved, outcome);
+    const outcome = await run.stream((delta) => sse.send('delta', { text: delta.text }));
+    await record(ai, run, outcome);
     const last = finalEvent(outcome);
     sse.send(last.event, last.data);
   } catch (err) {
@@ -163,10 +109,10 @@ async function pump(
 }
 
 /** Saves the answer and how the attempt ended: replayable once charged, else free for a retry. */
-async function record(ai: AiRuntime, ref: AttemptRef, turn: Turn, reserved: ChatReserved, outcome: RunOutcome): Promise<void> {
-  const status: AnswerStatus = outcome.status;
-  await ai.conversations.finish(turn.answerId, { content: outcome.text, status, receipt: outcome.receipt });
-  await ai.requests.end(ref, attemptEnd(outcome, { reserved } satisfies Omit<ChatReplay, 'receipt'>));
+async function record(ai: AiRuntime, run: MeteredAttempt<ChatLinks>, outcome: RunOutcome): Promise<void> {
+  const { turn, reserved } = run.links;
+  await ai.conversations.finish(turn.answerId, { content: outcome.text, status: outcome.status, receipt: outcome.receipt });
+  await run.end(outcome, { reserved } satisfies Omit<ChatReplay, 'receipt'>);
 }
 
 function replay(stored: ChatReplay, content: string | null): Response {

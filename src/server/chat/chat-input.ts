@@ -1,9 +1,9 @@
 import type { OperationType } from '../../contract/index.js';
 import { systemPromptFor } from '../ai/index.js';
 import type { BuilderContext } from '../ledger/ledger.js';
-import type { AiRuntime } from './ai-runtime.js';
-import { planOperation, type OperationPlan } from './operation-plan.js';
-import type { ResolvedProvider } from './provider-resolver.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
+import { planOperation, type OperationPlan } from '../metering/operation-plan.js';
+import type { ResolvedProvider } from '../metering/provider-resolver.js';
 
 /**
  * The plan of a builder's prompt as /estimate and /chat both see it: the operation's system

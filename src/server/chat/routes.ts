@@ -2,10 +2,10 @@ import type { Hono } from 'hono';
 import { EstimateRequest, type ConversationsResponse } from '../../contract/index.js';
 import type { AppEnv } from '../http/auth.js';
 import { parseBody, pathId } from '../http/validate.js';
-import type { AiRuntime } from './ai-runtime.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
 import { handleChat } from './chat-handler.js';
 import { planChat } from './chat-input.js';
-import { estimateOf } from './operation-plan.js';
+import { estimateOf } from '../metering/operation-plan.js';
 
 /** POST /estimate, POST /chat, GET /conversations and GET /conversations/{id}, for builders. */
 export function mountChatRoutes(api: Hono<AppEnv>, ai: AiRuntime): void {

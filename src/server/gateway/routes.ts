@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { fromMillicredits, IdempotencyKey, OperationType, type Receipt } from '../../contract/index.js';
 import { millicreditsForUsage } from '../ai/index.js';
-import { attemptEnd, type AttemptRef } from '../chat/ai-requests.js';
-import type { AiRuntime } from '../chat/ai-runtime.js';
-import { stillRunning } from '../chat/chat-handler.js';
-import { drain, MeteredRun, reserve, type RunEvent, type RunOutcome } from '../chat/metered-run.js';
-import { planOperation } from '../chat/operation-plan.js';
-import { SseStream } from '../chat/sse-stream.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
+import type { RunOutcome } from '../metering/metered-run.js';
+import { planOperation } from '../metering/operation-plan.js';
+import { meter, type MeteredAttempt } from '../metering/pipeline.js';
+import { SseStream } from '../metering/sse-stream.js';
 import { ApiError } from '../errors.js';
 import { requireBuilder, type AppEnv } from '../http/auth.js';
+import { limitBodySize, type BuilderLimits } from '../http/limits.js';
 import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
 import { GatewayProvider } from './gateway-provider.js';
@@ -56,22 +55,17 @@ function meteringHeaders(receipt: Receipt): Record<string, string> {
  * sets what is held (what that many tokens could cost); without it, the estimate's max.
  * Errors are in OpenAI's shape: 402 when the credits are short, 429 with Retry-After.
  */
-export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, models: GatewayModelOptions = {}): Hono<AppEnv> {
+export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, limits?: BuilderLimits, models: GatewayModelOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     const apiError = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
     if (!(err instanceof ApiError)) console.error('credit-chat: gateway error:', err instanceof Error ? err.message : 'unknown');
     return c.json(openAiErrorBody(apiError), apiError.status as 400, apiError.headers);
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { field: 'body' });
-      },
-    }),
-  );
+  app.use(limitBodySize(MAX_BODY_BYTES));
   app.use(requireBuilder(ai.ledger, adminToken));
+  // the same limits as /api/v1, counted together with it: every completion takes a streaming slot
+  if (limits) app.use(limits.middleware((c) => c.req.method === 'POST' && c.req.path.endsWith('/chat/completions')));
   app.post('/chat/completions', (c) => completions(ai, c, models));
   mountModelRoutes(app, ai, models);
   return app;
@@ -88,93 +82,72 @@ async function completions(ai: AiRuntime, c: Context<AppEnv>, models: GatewayMod
   const clientMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const hash = sha256(JSON.stringify(['gateway', operation, chat, stream, includeUsage, clientMaxTokens ?? null, request.model ?? null]));
 
-  const claim = await ai.requests.claim(ctx, key, hash, operation);
-  if (claim.kind === 'replay') return replay(claim.result as unknown as GatewayReplay, stream, includeUsage);
-  if (claim.kind === 'busy') throw stillRunning();
-  const ref: AttemptRef = { ctx, key, attempt: claim.attempt };
-
-  const cancelled = new AbortController();
-  let run: MeteredRun;
-  let provider: GatewayProvider;
-  let head: Pick<CompletionSummary, 'id' | 'created' | 'model'>;
-  let reservedCredits: number;
-  let holdId: string | null;
-  try {
-    const configured = await ai.providers.resolve(ctx);
-    const target = { ...configured, model: modelFor(request.model, configured.model, ai.prices, models) };
-    provider = new GatewayProvider(configured.connect(), target.model, chat.call);
-    const plan = await planOperation(ai, ctx, target, { operation, ...chat });
-    // the client's turns are sent as they are: none may be dropped to fit
-    if (plan.messages.length < chat.messages.length) throw new ApiError('invalid_input', "messages: too long for the model's context window", { field: 'messages' });
-    const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
-      holdKey: `gateway:${key}:${claim.attempt}`,
-      ttlSeconds: ai.holdTtlSeconds,
+  let head: Pick<CompletionSummary, 'id' | 'created' | 'model'> | undefined;
+  let provider: GatewayProvider | undefined;
+  const metered = await meter<null>(ai, {
+    ctx,
+    key,
+    requestHash: hash,
+    operation,
+    holdPrefix: 'gateway',
+    signal: c.req.raw.signal,
+    connect: (configured) => {
+      const target = { ...configured, model: modelFor(request.model, configured.model, ai.prices, models) };
+      provider = new GatewayProvider(configured.connect(), target.model, chat.call);
+      return { target, provider };
+    },
+    plan: async (target) => {
+      head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
+      const plan = await planOperation(ai, ctx, target, { operation, ...chat });
+      // the client's turns are sent as they are: none may be dropped to fit
+      if (plan.messages.length < chat.messages.length) throw new ApiError('invalid_input', "messages: too long for the model's context window", { field: 'messages' });
+      return plan;
+    },
+    bound: (plan) => ({
       maxTokens: clientMaxTokens,
       millicredits:
         clientMaxTokens === undefined ? undefined : millicreditsForUsage(plan.price, { inputTokens: plan.inputTokens, outputTokens: clientMaxTokens }, ai.rates),
-    });
-    reservedCredits = fromMillicredits(reservation.millicredits);
-    holdId = reservation.holdId;
-    run = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [c.req.raw.signal, ai.shutdownSignal, cancelled.signal]);
-    head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
-  } catch (err) {
-    await ai.requests.release(ref);
-    throw err;
-  }
+    }),
+    attach: () => Promise.resolve({ links: {}, value: null }),
+  });
+  if (metered.kind === 'replay') return replay(metered.result as unknown as GatewayReplay, stream, includeUsage);
+  const { run } = metered;
+  const completion = head!;
+  const log = provider!.log;
+  const reserved = { 'x-credit-reserved': String(fromMillicredits(run.reservation.millicredits)) };
 
-  const events = run.events();
-  // the provider is called while the hold is noted on the request's row
-  const firstStep = events.next();
-  try {
-    await ai.requests.attach(ref, { holdId });
-  } catch (err) {
-    cancelled.abort();
-    await drain(firstStep, events);
-    await ai.requests.release(ref);
-    throw err;
-  }
-  const first = await firstStep;
+  const first = await run.first;
   const firstEvent = first.done ? undefined : first.value;
   if (firstEvent?.type === 'outcome' && !firstEvent.outcome.receipt) {
-    await ai.requests.end(ref, attemptEnd(firstEvent.outcome, {}));
+    await run.end(firstEvent.outcome, {});
     throw failureError(firstEvent.outcome);
   }
   if (!stream) {
-    let outcome = firstEvent?.type === 'outcome' ? firstEvent.outcome : undefined;
-    for await (const event of events) if (event.type === 'outcome') outcome = event.outcome;
-    if (!outcome) throw new ApiError('internal', 'the run ended without an outcome');
-    const summary = summaryOf(head, outcome, provider.log);
-    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    const outcome = await run.stream(() => {});
+    const summary = summaryOf(completion, outcome, log);
+    await run.end(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>);
     if (!outcome.receipt) throw failureError(outcome);
-    return c.json(completionBody(summary, outcome.receipt), 200, { ...meteringHeaders(outcome.receipt), 'x-credit-reserved': String(reservedCredits) });
+    return c.json(completionBody(summary, outcome.receipt), 200, { ...meteringHeaders(outcome.receipt), ...reserved });
   }
 
-  const writer = new ChunkWriter(head, includeUsage);
-  const sse = new SseStream({ headers: { 'x-credit-reserved': String(reservedCredits) }, onCancel: () => cancelled.abort() });
+  const writer = new ChunkWriter(completion, includeUsage);
+  const sse = new SseStream({ headers: reserved, onCancel: () => run.cancel() });
   sse.send(undefined, writer.role());
-  ai.track(pumpChunks(ai, ref, head, writer, sse, first, events, provider));
+  run.track(pumpChunks(run, completion, writer, sse, log));
   return sse.response;
 }
 
 async function pumpChunks(
-  ai: AiRuntime,
-  ref: AttemptRef,
+  run: MeteredAttempt<null>,
   head: Pick<CompletionSummary, 'id' | 'created' | 'model'>,
   writer: ChunkWriter,
   sse: SseStream,
-  first: IteratorResult<RunEvent, void>,
-  events: AsyncGenerator<RunEvent, void>,
-  provider: GatewayProvider,
+  log: GatewayProvider['log'],
 ): Promise<void> {
   try {
-    let outcome: RunOutcome | undefined;
-    for (let step = first; !step.done; step = await events.next()) {
-      if (step.value.type === 'delta') sse.send(undefined, writer.delta(step.value));
-      else outcome = step.value.outcome;
-    }
-    if (!outcome) throw new Error('the run ended without an outcome');
-    const summary = summaryOf(head, outcome, provider.log);
-    await ai.requests.end(ref, attemptEnd(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>));
+    const outcome = await run.stream((delta) => sse.send(undefined, writer.delta(delta)));
+    const summary = summaryOf(head, outcome, log);
+    await run.end(outcome, { summary } satisfies Omit<GatewayReplay, 'receipt'>);
     if (!outcome.receipt) {
       // OpenAI's own mid-stream failure: an error object as the data, then the end
       sse.send(undefined, openAiErrorBody(failureError(outcome)));

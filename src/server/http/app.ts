@@ -3,7 +3,7 @@ import { OPERATION_CATALOG } from '../../contract/index.js';
 import * as routes from '../../contract/routes.js';
 import { API_BASE } from '../../contract/routes.js';
 import { mountByokRoutes } from '../byok/routes.js';
-import type { AiRuntime } from '../chat/ai-runtime.js';
+import type { AiRuntime } from '../metering/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
 import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
@@ -14,7 +14,7 @@ import { mountDemoCheckout, mountPaymentWebhook, mountPurchaseAdminRoutes, mount
 import type { UsageReports } from '../usage/usage.js';
 import { mountUsageRoutes } from '../usage/routes.js';
 import { requireAdmin, requireBuilder, type AppEnv } from './auth.js';
-import { ConcurrencyGate, limitBodySize, limitConcurrentStreams, rateLimitPerBuilder, type RateLimit } from './limits.js';
+import { BuilderLimits, limitBodySize, MemoryLimits, PostgresLimits, type LimitCounter, type RateLimit } from './limits.js';
 import { apiSecurityHeaders, corsForHosts } from './security.js';
 import { handle } from './route.js';
 
@@ -30,6 +30,11 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** streamed answers at once per builder; 0 or undefined: no cap */
   maxStreamsPerBuilder?: number;
+  /**
+   * where the rate and stream limits are counted; default PostgreSQL's tables on PostgreSQL
+   * (shared by every server process on it), this process's memory on PGlite
+   */
+  limitCounter?: LimitCounter;
   /** host page origins allowed to call the API from a browser (CORS); none: same origin only */
   corsOrigins?: readonly string[];
   /**
@@ -55,6 +60,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(corsForHosts(options.corsOrigins ?? []));
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
+  // one bucket and one set of streaming slots per builder, whichever route the request takes
+  const counter = options.limitCounter ?? (ledger.store.kind === 'postgres' ? new PostgresLimits(ledger.store) : new MemoryLimits());
+  const limits = new BuilderLimits(counter, { rateLimit: options.rateLimit, maxStreams: options.maxStreamsPerBuilder });
 
   handle(api, API_BASE, routes.listOperations, async () => ({
     operations: options.ai ? await options.ai.catalog.operations() : [...OPERATION_CATALOG],
@@ -76,8 +84,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const builder = new Hono<AppEnv>();
   builder.use(requireBuilder(ledger, adminToken));
-  if (options.rateLimit) builder.use(rateLimitPerBuilder(options.rateLimit));
-  if (options.maxStreamsPerBuilder) builder.use('/chat', limitConcurrentStreams(new ConcurrencyGate(options.maxStreamsPerBuilder)));
+  builder.use(limits.middleware((c) => c.req.method === 'POST' && c.req.path === `${API_BASE}/chat`));
   handle(builder, API_BASE, routes.getBalance, (c) => ledger.balance(c.get('builder')));
   handle(builder, API_BASE, routes.createHold, (c, { body }) => ledger.createHold(c.get('builder'), body));
   handle(builder, API_BASE, routes.captureHold, (c, { params, body }) => ledger.capture(c.get('builder'), params.id, body.credits));
@@ -93,7 +100,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/', builder);
 
   app.route(API_BASE, api);
-  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken, { allowList: options.gatewayModels }));
+  if (options.ai) app.route('/v1', gatewayApp(options.ai, adminToken, limits, { allowList: options.gatewayModels }));
   app.notFound((c) => c.json(new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) {

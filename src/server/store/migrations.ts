@@ -154,6 +154,28 @@ CREATE TRIGGER receipts_append_only BEFORE UPDATE OR DELETE ON receipts FOR EACH
 CREATE TRIGGER receipts_no_truncate BEFORE TRUNCATE ON receipts FOR EACH STATEMENT EXECUTE FUNCTION cc_refuse_change();
 `;
 
+/**
+ * Per-builder limits that hold across server processes on one PostgreSQL (http/limits.ts):
+ * a token bucket per builder, updated in one statement, and one row per streaming slot with
+ * a lease its process renews, so the slots of a process that died free themselves.
+ */
+const LIMITS_SCHEMA = `
+CREATE TABLE rate_buckets (
+  key      text PRIMARY KEY,
+  tokens   double precision NOT NULL,
+  at       timestamptz NOT NULL,
+  allowed  boolean NOT NULL
+);
+CREATE TABLE stream_slots (
+  key         text NOT NULL,
+  slot        integer NOT NULL,
+  holder      text NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  PRIMARY KEY (key, slot)
+);
+CREATE INDEX stream_slots_by_holder ON stream_slots (holder);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger schema', sql: schema },
   { version: 2, name: 'ledger functions', sql: LEDGER_FUNCTIONS },
@@ -165,4 +187,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 5, name: 'purchases, payment events, who may buy', sql: PAYMENTS_SCHEMA },
   { version: 6, name: 'license changes mid-cycle', sql: LICENSE_CHANGE_SCHEMA },
+  { version: 7, name: 'limits shared by server processes: rate buckets, stream slots', sql: LIMITS_SCHEMA },
 ];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BUILTIN_AVERAGES, catalogConfigFromEnv } from '../../../src/server/ai/catalog-config.js';
 import { DEFAULT_CREDIT_RATES } from '../../../src/server/ai/pricing.js';
-import { aiOptionsFromEnv } from '../../../src/server/chat/ai-options.js';
+import { aiOptionsFromEnv } from '../../../src/server/metering/ai-options.js';
 
 describe('the configured catalog and credit price', () => {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-'));

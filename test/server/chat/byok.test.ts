@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as z from 'zod/mini';
 import { ByokStatus } from '../../../src/contract/index.js';
 import { KeyCipher, keyHint } from '../../../src/server/byok/key-cipher.js';
-import { isPrivateUrl } from '../../../src/server/byok/public-url.js';
+import { privateUrlReason } from '../../../src/server/byok/public-url.js';
 import { resolveServerSecret, SECRET_FILE } from '../../../src/server/byok/server-secret.js';
 import { startFakeOpenAI } from '../../support/fake-openai.js';
 import type { FakeUpstream } from '../../support/fake-upstream.js';
@@ -76,11 +76,14 @@ describe('BYOK key encryption', () => {
     assert.ok(resolveServerSecret({ storeKind: 'pglite' }), 'an in-memory store gets one for the process');
   });
 
-  it('knows private and loopback hosts', () => {
+  it('knows private and loopback hosts', async () => {
     for (const url of ['http://localhost:11434/v1', 'http://127.0.0.1/v1', 'http://10.1.2.3', 'http://169.254.169.254/latest', 'http://[::1]:8080', 'http://192.168.0.5', 'http://ollama.internal']) {
-      assert.ok(isPrivateUrl(url), url);
+      assert.ok(await privateUrlReason(url), url);
     }
-    for (const url of ['https://api.openai.com/v1', 'https://openrouter.ai/api/v1', 'http://8.8.8.8']) assert.ok(!isPrivateUrl(url), url);
+    // public names resolve to public addresses here (the machine has no DNS to ask)
+    const publicDns: typeof import('node:dns').lookup = ((_host: string, _options: unknown, callback: (err: null, list: { address: string; family: number }[]) => void) =>
+      callback(null, [{ address: '104.18.7.192', family: 4 }])) as never;
+    for (const url of ['https://api.openai.com/v1', 'https://openrouter.ai/api/v1', 'http://8.8.8.8']) assert.equal(await privateUrlReason(url, publicDns), null, url);
   });
 });
 

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { after, before, beforeEach } from 'node:test';
 import { PriceTable } from '../../../src/server/ai/pricing.js';
 import { SseParser, type SseEvent } from '../../../src/server/ai/sse.js';
-import type { AiOptions } from '../../../src/server/chat/ai-options.js';
+import type { AiOptions } from '../../../src/server/metering/ai-options.js';
 import type { StoreKind } from '../support/stores.js';
 import { createApp, type AppOptions } from '../../../src/server/http/app.js';
 import { ADMIN_TOKEN, Harness } from '../support/harness.js';

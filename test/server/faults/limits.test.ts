@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import { AiRuntime } from '../../../src/server/metering/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
 import { Harness, key } from '../support/harness.js';
 import { onEachStore } from '../support/stores.js';
@@ -65,6 +65,48 @@ onEachStore('limits and headers', (kind) => {
     const after = await chat(ws.tokens[1]!);
     assert.equal(after.status, 200);
     await Promise.all([second.text(), after.text()]);
+    assert.deepEqual(await h.audit(ws.id), []);
+  });
+
+  const completion = (token: string) =>
+    app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'credit-chat-demo-1', messages: [{ role: 'user', content: 'a debounce helper' }], stream: true }),
+    });
+
+  it('the gateway answers 429 in OpenAI’s shape under the same bucket as /api/v1', async () => {
+    const ws = await h.workspace({ builders: 1, creditsPerBuilder: 10 });
+    for (let i = 0; i < 5; i++) assert.equal((await get('/balance', ws.token)).status, 200);
+    const limited = await completion(ws.token);
+    assert.equal(limited.status, 429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    const body = (await limited.json()) as { error: { code: string; type: string; message: string; param: unknown } };
+    assert.equal(body.error.code, 'rate_limit_exceeded');
+    assert.equal(typeof body.error.type, 'string');
+    assert.match(body.error.message, /Too many requests/);
+    assert.equal((await get('/balance', ws.token)).status, 429, 'the gateway call counted against /api/v1 too');
+  });
+
+  it('/chat and the gateway share the streaming slots of a builder', async () => {
+    const ws = await h.workspace({ builders: 1, creditsPerBuilder: 500 });
+    const chat = await app.request('/api/v1/chat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'custom_code', prompt: 'a debounce helper', idempotencyKey: key() }),
+    });
+    const streamed = await completion(ws.token);
+    assert.equal(chat.status, 200);
+    assert.equal(streamed.status, 200);
+    const third = await completion(ws.token);
+    assert.equal(third.status, 429);
+    assert.equal(third.headers.get('retry-after'), '1');
+    assert.equal(((await third.json()) as { error: { code: string } }).error.code, 'too_many_streams');
+    await Promise.all([chat.text(), streamed.text()]);
+    const after = await completion(ws.token);
+    assert.equal(after.status, 200, 'the slots are free once the streams ended');
+    await after.text();
     assert.deepEqual(await h.audit(ws.id), []);
   });
 

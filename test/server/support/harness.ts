@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AiOptions } from '../../../src/server/chat/ai-options.js';
-import { AiRuntime } from '../../../src/server/chat/ai-runtime.js';
+import type { AiOptions } from '../../../src/server/metering/ai-options.js';
+import { AiRuntime } from '../../../src/server/metering/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
 import { routePath, type RouteDef } from '../../../src/contract/route-def.js';
 import { createWorkspace, grantAddon, issueToken, setLicense } from '../../../src/contract/routes.js';

@@ -141,6 +141,8 @@ export class UpstreamCall {
   /** Names a thrown error by what caused it: the caller's abort, our timeout, or `fallback`. */
   private failure(err: unknown, fallback: ProviderErrorKind, message: string): ProviderError {
     if (err instanceof ProviderError) return err;
+    // a connection refused before it was made (a BYOK address that is not public): say why
+    if (err instanceof TypeError && err.cause instanceof ProviderError) return err.cause;
     if (this.callerSignal?.aborted) return new ProviderError('aborted', 'the request was aborted', { cause: err });
     if (this.timedOut) return new ProviderError('timeout', 'the AI provider did not answer in time', { cause: err });
     return new ProviderError(fallback, message, { cause: err });

@@ -1,10 +1,11 @@
 import { BUILTIN_AVERAGES, DEFAULT_CREDIT_RATES, LearnedCatalog, PriceTable, type CreditRates } from '../ai/index.js';
 import { ByokStore } from '../byok/byok-store.js';
 import { KeyCipher } from '../byok/key-cipher.js';
+import { byokFetch } from '../byok/outbound.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { AiOptions } from './ai-options.js';
 import { AiRequestStore } from './ai-requests.js';
-import { ConversationStore } from './conversations.js';
+import { ConversationStore } from '../chat/conversations.js';
 import type { RunDeps } from './metered-run.js';
 import type { PlanDeps } from './operation-plan.js';
 import { ProviderResolver } from './provider-resolver.js';
@@ -49,7 +50,9 @@ export class AiRuntime implements PlanDeps {
     });
     this.conversations = new ConversationStore(ledger.store, ledger, staleAfterMs);
     this.requests = new AiRequestStore(ledger.store, ledger, staleAfterMs);
-    this.providers = new ProviderResolver(options.provider ?? { provider: 'demo' }, options.providerOptions ?? {}, this.byok);
+    // calls on a workspace's key reach no private address unless the operator allowed it
+    const outbound = options.allowPrivateByokUrls ? undefined : byokFetch();
+    this.providers = new ProviderResolver(options.provider ?? { provider: 'demo' }, options.providerOptions ?? {}, this.byok, outbound);
     this.catalog = new LearnedCatalog({
       averages: options.averages ?? BUILTIN_AVERAGES,
       price: this.prices.priceOf(this.providers.model),

@@ -19,6 +19,8 @@ export class ProviderResolver {
     settings: ProviderSettings,
     private readonly options: ProviderOptions,
     private readonly byok: ByokStore,
+    /** the fetch of calls on a workspace's own key (byok/outbound.ts); undefined: the server's own */
+    private readonly byokFetch?: typeof fetch,
   ) {
     this.serverProvider = createProvider(settings, options);
   }
@@ -44,7 +46,8 @@ export class ProviderResolver {
     return {
       model,
       byok: true,
-      connect: () => createProvider({ ...this.byok.decrypt(ctx.workspaceId, own), model }, this.options),
+      connect: () =>
+        createProvider({ ...this.byok.decrypt(ctx.workspaceId, own), model }, this.byokFetch ? { ...this.options, fetch: this.byokFetch } : this.options),
     };
   }
 }

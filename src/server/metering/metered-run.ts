@@ -6,6 +6,7 @@ import {
   millicreditsForUsage,
   type ChatProvider,
   type CreditRates,
+  type DeltaEvent,
   type FinishReason,
 } from '../ai/index.js';
 import type { BuilderContext, Ledger, UsageDetails } from '../ledger/ledger.js';
@@ -59,7 +60,7 @@ export interface RunOutcome {
   failure: { code: ErrorCode; message: string; retryAfter?: number } | null;
 }
 
-export type RunEvent = { type: 'delta'; text: string } | { type: 'outcome'; outcome: RunOutcome };
+export type RunEvent = DeltaEvent | { type: 'outcome'; outcome: RunOutcome };
 
 export interface RunDeps {
   ledger: Ledger;

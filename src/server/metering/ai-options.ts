@@ -15,8 +15,9 @@ export interface AiOptions {
   /** encrypts BYOK keys at rest (CREDIT_CHAT_SECRET); without it PUT /byok answers 403 */
   secret?: string;
   /**
-   * lets a BYOK base URL name localhost or a private network address (a local Ollama, the
-   * tests' fake upstreams); off by default so a builder cannot point the server at its own network
+   * lets a BYOK base URL name localhost or a private network address (a local Ollama, an
+   * internal gateway, the tests' fake upstreams); off by default so a builder cannot point the
+   * server at its own network (CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS=1)
    */
   allowPrivateByokUrls?: boolean;
   /** lifetime of a chat's hold; a stream still running near its end is stopped and settled (default 900 s) */
@@ -33,12 +34,14 @@ export interface AiOptions {
 /**
  * AI settings from AI_PROVIDER, AI_BASE_URL, AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES,
  * CREDIT_CHAT_SECRET, and the catalog and credit price (CREDIT_CHAT_CATALOG,
- * CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE).
+ * CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE), and
+ * CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS.
  */
 export function aiOptionsFromEnv(env: Record<string, string | undefined> = process.env): AiOptions {
   const catalog = catalogConfigFromEnv(env);
   const options: AiOptions = { provider: providerSettingsFromEnv(env), prices: loadPriceTable({ env }), rates: catalog.rates, averages: catalog.averages };
   const secret = env.CREDIT_CHAT_SECRET?.trim();
   if (secret) options.secret = secret;
+  if (env.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS === '1' || env.CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS === 'true') options.allowPrivateByokUrls = true;
   return options;
 }

@@ -16,7 +16,6 @@ import {
 import { bareModelId } from '../ai/model-id.js';
 import { ApiError } from '../errors.js';
 import type { BuilderContext } from '../ledger/ledger.js';
-import type { AiRequestStore } from './ai-requests.js';
 import type { ResolvedProvider } from './provider-resolver.js';
 
 /** Output tokens kept free of context in the model's window (a quarter of small windows). */
@@ -39,7 +38,11 @@ export interface OperationPlan {
 export interface PlanDeps {
   prices: PriceTable;
   rates: CreditRates;
-  requests: AiRequestStore;
+  /** the workspace's and the instance's answers so far (the ai_requests table) */
+  requests: {
+    outputHistory(workspaceId: string, operation: OperationType, limit: number): Promise<number[]>;
+    instanceUsage(operation: OperationType, model: string, limit: number): Promise<{ inputTokens: number; outputTokens: number }[]>;
+  };
   /** the configured catalog, learned from as operations settle; default the built-in averages */
   catalog?: { averages: CatalogAverages; observe(): void };
 }

@@ -3,7 +3,6 @@ import { ApiError } from '../errors.js';
 import type { BuilderContext, Clock } from '../ledger/ledger.js';
 import type { SqlClient } from '../store/store.js';
 import { modelFamilyPattern } from '../ai/priors.js';
-import type { RunOutcome } from './metered-run.js';
 
 /**
  * What an idempotency key of /chat or /v1/chat/completions gets:
@@ -29,15 +28,6 @@ export interface AttemptEnd {
   finish: 'complete' | 'stopped' | 'failed';
   outputTokens: number | null;
   result: Record<string, unknown> | null;
-}
-
-/**
- * A run's outcome as the end of its attempt: once it charged (or recorded), kept for replays,
- * which answer `replay` with the receipt; else freed for a retry.
- */
-export function attemptEnd(outcome: RunOutcome, replay: object): AttemptEnd {
-  if (!outcome.receipt) return { state: 'retryable', finish: outcome.status, outputTokens: null, result: null };
-  return { state: 'done', finish: outcome.status, outputTokens: outcome.usage?.outputTokens ?? null, result: { ...replay, receipt: outcome.receipt } };
 }
 
 interface ExistingRow {

@@ -1,0 +1,166 @@
+import type { OperationType } from '../../contract/index.js';
+import type { ChatProvider, DeltaEvent } from '../ai/index.js';
+import { ApiError } from '../errors.js';
+import type { BuilderContext } from '../ledger/ledger.js';
+import type { AttemptEnd, AttemptRef } from './ai-requests.js';
+import type { AiRuntime } from './ai-runtime.js';
+import { drain, MeteredRun, reserve, type Reservation, type ReserveOptions, type RunEvent, type RunOutcome } from './metered-run.js';
+import type { OperationPlan } from './operation-plan.js';
+import type { ResolvedProvider } from './provider-resolver.js';
+
+export type RunStep = IteratorResult<RunEvent, void>;
+
+/** 409 for a key whose earlier attempt is still being answered. */
+export function stillRunning(): ApiError {
+  return new ApiError('conflict', 'A request with this idempotency key is still being answered; retry when it has finished.', {}, { 'retry-after': '2' });
+}
+
+/**
+ * A run's outcome as the end of its attempt: once it charged (or recorded), kept for replays,
+ * which answer `replay` with the receipt; else freed for a retry.
+ */
+export function attemptEnd(outcome: RunOutcome, replay: object): AttemptEnd {
+  if (!outcome.receipt) return { state: 'retryable', finish: outcome.status, outputTokens: null, result: null };
+  return { state: 'done', finish: outcome.status, outputTokens: outcome.usage?.outputTokens ?? null, result: { ...replay, receipt: outcome.receipt } };
+}
+
+/** What a wire adapter (/chat, /v1/chat/completions) tells the pipeline about one request. */
+export interface MeterRequest<Links> {
+  ctx: BuilderContext;
+  /** the idempotency key, and the hash of what makes two requests with it the same request */
+  key: string;
+  requestHash: string;
+  operation: OperationType;
+  /** the ledger key of the hold is `${holdPrefix}:${key}:${attempt}` */
+  holdPrefix: string;
+  /** the request's own signal: the client going away stops the run */
+  signal: AbortSignal;
+  /**
+   * the model and provider that answer, from the workspace's resolved provider: the gateway
+   * honours a requested model and wraps the provider; default the resolved one as it is
+   */
+  connect?(resolved: ResolvedProvider): { target: ResolvedProvider; provider: ChatProvider };
+  /** what is sent to which model; the claim carries the conversation of an earlier attempt */
+  plan(target: ResolvedProvider, earlierConversationId: string | null): Promise<OperationPlan>;
+  /** a client's own output bound: hold less and stop sooner */
+  bound?(plan: OperationPlan): Pick<ReserveOptions, 'millicredits' | 'maxTokens'>;
+  /** rows of the adapter written while the provider is called; what the request's row links to */
+  attach(plan: OperationPlan, reservation: Reservation): Promise<{ links: { conversationId?: string; messageId?: string }; value: Links }>;
+}
+
+export type Metered<Links> = { kind: 'replay'; result: Record<string, unknown>; content: string | null } | { kind: 'run'; run: MeteredAttempt<Links> };
+
+/**
+ * The one metering pipeline of AI answers:
+ * claim the idempotency key → plan (estimate, hold size, output bound) → reserve → stream from
+ * the provider → settle (capture what was produced, or void) → receipt, noted on the key's row.
+ *
+ * A settled key is a `replay` of what was stored; a running one is 409; one that charged
+ * nothing runs again as a new attempt. Whatever fails before the stream starts frees the key
+ * and voids the hold (the run settles on its way out). The provider is called while the
+ * adapter writes its rows (`attach`), so the first delta does not wait for them.
+ */
+export async function meter<Links>(ai: AiRuntime, request: MeterRequest<Links>): Promise<Metered<Links>> {
+  const { ctx } = request;
+  const claim = await ai.requests.claim(ctx, request.key, request.requestHash, request.operation);
+  if (claim.kind === 'replay') return claim;
+  if (claim.kind === 'busy') throw stillRunning();
+  const ref: AttemptRef = { ctx, key: request.key, attempt: claim.attempt };
+
+  let plan: OperationPlan;
+  let run: MeteredRun;
+  let reservation: Reservation;
+  const cancelled = new AbortController();
+  try {
+    const resolved = await ai.providers.resolve(ctx);
+    // a BYOK key that does not decrypt is refused before anything is held
+    const { target, provider } = request.connect?.(resolved) ?? { target: resolved, provider: resolved.connect() };
+    plan = await request.plan(target, claim.conversationId);
+    reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
+      holdKey: `${request.holdPrefix}:${request.key}:${claim.attempt}`,
+      ttlSeconds: ai.holdTtlSeconds,
+      ...request.bound?.(plan),
+    });
+    run = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [request.signal, ai.shutdownSignal, cancelled.signal]);
+  } catch (err) {
+    await ai.requests.release(ref);
+    throw err;
+  }
+
+  const events = run.events();
+  const first = events.next();
+  let links: Links;
+  try {
+    const attached = await request.attach(plan, reservation);
+    await ai.requests.attach(ref, { holdId: reservation.holdId, ...attached.links });
+    links = attached.value;
+  } catch (err) {
+    cancelled.abort();
+    await drain(first, events);
+    await ai.requests.release(ref);
+    throw err;
+  }
+  return { kind: 'run', run: new MeteredAttempt(ai, ref, plan, reservation, links, cancelled, first, events) };
+}
+
+/** A running attempt, as the adapter streams it in its wire format. */
+export class MeteredAttempt<Links> {
+  constructor(
+    private readonly ai: AiRuntime,
+    private readonly ref: AttemptRef,
+    readonly plan: OperationPlan,
+    readonly reservation: Reservation,
+    /** what the adapter's `attach` answered */
+    readonly links: Links,
+    private readonly cancelled: AbortController,
+    /** the run's first step: a delta, or the outcome of a run that never sent one */
+    readonly first: Promise<RunStep>,
+    private readonly events: AsyncGenerator<RunEvent, void>,
+  ) {}
+
+  /** The first step if it comes within `ms`, else undefined (the stream opens without it). */
+  firstWithin(ms: number): Promise<RunStep | undefined> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve(undefined), ms);
+      this.first.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** Stops the run (the client cancelled the answer); it settles what was produced. */
+  cancel(): void {
+    this.cancelled.abort();
+  }
+
+  /**
+   * Streams the run's deltas to `onDelta` as the provider sent them (with their tool calls
+   * and log probabilities, which the gateway passes on) and answers its settled outcome.
+   */
+  async stream(onDelta: (delta: DeltaEvent) => void): Promise<RunOutcome> {
+    let outcome: RunOutcome | undefined;
+    for (let step = await this.first; !step.done; step = await this.events.next()) {
+      if (step.value.type === 'delta') onDelta(step.value);
+      else outcome = step.value.outcome;
+    }
+    if (!outcome) throw new Error('the run ended without an outcome');
+    return outcome;
+  }
+
+  /** Notes how the attempt ended on the key's row: `replay` is what a replay of a charged key answers. */
+  end(outcome: RunOutcome, replay: object): Promise<void> {
+    return this.ai.requests.end(this.ref, attemptEnd(outcome, replay));
+  }
+
+  /** Keeps the stream's settling work in view of the server's shutdown. */
+  track(work: Promise<unknown>): void {
+    this.ai.track(work);
+  }
+}
