@@ -27,6 +27,7 @@ import { CreditBeforeSendEvent } from '../../events/credit-before-send.js';
 import { CreditBuyEvent } from '../../events/credit-buy.js';
 import { CreditErrorEvent } from '../../events/credit-error.js';
 import { CreditMarkdown } from '../credit-markdown/credit-markdown.js';
+import { warmUpParser } from '../markdown/markdown-stream.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { entryFromMessage, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
@@ -165,6 +166,8 @@ export class CreditChat extends CreditElement {
       this.online = online;
     });
     this.online = onlineManager.isOnline();
+    // answers are markdown: have the parser ready before the first one
+    warmUpParser();
   }
 
   override disconnectedCallback(): void {

@@ -2,7 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { CreditInsertEvent } from '../../events/credit-insert.js';
 import { mergeStrings, type CreditStrings } from '../../i18n/strings.js';
-import { MarkdownStream, codeOfBlock } from '../markdown/markdown-stream.js';
+import { MarkdownStream, codeOfBlock, warmUpParser } from '../markdown/markdown-stream.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { creditMarkdownStyles } from './credit-markdown.styles.js';
 
@@ -54,6 +54,7 @@ export class CreditMarkdown extends LitElement {
     const old = this.source;
     if (value === old) return;
     if (this.view && !this.view.isEnded && value.length > old.length && value.startsWith(old)) {
+      this.writePending();
       this.view.write(value.slice(old.length));
     } else {
       this.view = undefined;
@@ -62,18 +63,48 @@ export class CreditMarkdown extends LitElement {
     this.requestUpdate('markdown', old);
   }
 
-  /** Appends `chunk` to `markdown`: the cheap way to feed a stream (no comparison of what came before). */
+  /**
+   * Appends `chunk` to `markdown`: the cheap way to feed a stream (no comparison of what came
+   * before). While `streaming`, text is rendered at most twice a frame: at once when it is the
+   * first since the last frame, else with everything else that arrived, at the frame.
+   */
   appendMarkdown(chunk: string): void {
     if (!chunk) return;
     const old = this.source;
     this.source += chunk;
-    if (this.view && !this.view.isEnded) this.view.write(chunk);
-    else this.view = undefined;
-    this.requestUpdate('markdown', old);
+    if (this.view && !this.view.isEnded && this.streaming) {
+      // The first text of a frame is shown at once; what follows in the same frame is rendered with it at the frame.
+      if (this.frame) this.pending += chunk;
+      else {
+        this.view.write(chunk);
+        this.frame = requestAnimationFrame(() => this.writePending());
+      }
+    } else {
+      this.view = undefined;
+      this.requestUpdate('markdown', old);
+    }
+  }
+
+  /** Text appended while streaming, not yet handed to the renderer. */
+  private pending = '';
+  private frame = 0;
+
+  private writePending(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const chunk = this.pending;
+    this.pending = '';
+    if (chunk && this.view) this.view.write(chunk);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    warmUpParser();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('strings')) this.view = undefined;
+    this.writePending();
     if (!this.view) {
       this.view = new MarkdownStream(mergeStrings(this.strings));
       this.view.write(this.source);

@@ -17,6 +17,20 @@ const EAGER_TAIL = 2048;
 
 type Links = Record<string, { href: string; title: string }>;
 
+let warm = false;
+
+/**
+ * Lexes a small sample once when the page is idle: the parser's first use compiles its large
+ * regular expressions (tens of milliseconds), which would otherwise fall on the first answer shown.
+ */
+export function warmUpParser(): void {
+  if (warm) return;
+  warm = true;
+  const run = () => new Lexer({ gfm: true }).lex('# a\n\n- b *c* **d** `e` [f](g) <h> www.i.j ~k~\n\n1. l\n\n> m\n\n```n\no\n```\n\n|p|q|\n|-|-|\n|r|s|\n\nt\n---\n');
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 50);
+}
+
 /**
  * Markdown (CommonMark 0.31 + GFM) rendered from `marked`'s lexer tokens into elements and text
  * nodes with DOM calls: never HTML parsing, so raw HTML in the text stays literal text.
