@@ -136,6 +136,12 @@ describe('<credit-markdown>', () => {
       expect(markdownView(el).querySelector('strong')!.textContent).to.equal('bold');
     });
 
+    it('takes its markdown from the attribute too, as a plain page writes it', async () => {
+      const el = await fixture<CreditMarkdown>(html`<credit-markdown markdown="Use \`created_at\` and [docs](https://example.com)"></credit-markdown>`);
+      expect(markdownView(el).querySelector('code')!.textContent).to.equal('created_at');
+      expect(markdownView(el).querySelector('a')!.getAttribute('href')).to.equal('https://example.com/');
+    });
+
     it('appends a markdown that extends the previous one; renders anew otherwise', async () => {
       const el = await fixture<CreditMarkdown>(html`<credit-markdown streaming .markdown=${'# Title\n\nFirst'}></credit-markdown>`);
       const heading = markdownView(el).querySelector('h1')!;
