@@ -11,6 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { build as esbuild } from 'esbuild';
+import MarkdownIt from 'markdown-it';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { OPERATION_CATALOG, type Balance, type Estimate, type Message, type Receipt } from '../src/contract/index.js';
@@ -417,6 +420,78 @@ async function measure(browser: Browser, origin: string, widget: Widget) {
   };
 }
 
+// ---- CommonMark conformance: ours, deep-chat's renderer and markdown-it on the spec examples
+
+interface SpecExample {
+  markdown: string;
+  html: string;
+  section: string;
+}
+const RAW_HTML_SECTIONS = ['HTML blocks', 'Raw HTML'];
+
+/**
+ * How many of the CommonMark 0.31 spec examples each renderer renders like the spec: ours in
+ * the page (`<credit-markdown>` of the bundle), remarkable configured as deep-chat configures it
+ * (`breaks: true`, `linkTarget: '_blank'`, every link allowed) and markdown-it (commonmark
+ * preset) in Node. All HTML is compared in the page by the same normalization as the browser
+ * test (test/browser/support/canonical-html.ts): whitespace between blocks, code blocks, and
+ * links and images as the safe renderer must show them.
+ */
+async function commonmarkConformance(browser: Browser, origin: string) {
+  const require = createRequire(import.meta.url);
+  // spec.txt writes a tab as →; its own test runner puts the tabs back, and so does this one.
+  const tabs = (text: string) => text.replace(/→/g, '\t');
+  const examples = (require('commonmark-spec') as { tests: SpecExample[] }).tests.map((e) => ({ ...e, markdown: tabs(e.markdown), html: tabs(e.html) }));
+  const { Remarkable } = require('remarkable') as {
+    Remarkable: new (options: object) => { render(src: string): string; inline: { validateLink: (url: string) => boolean } };
+  };
+  const remarkable = new Remarkable({ breaks: true, linkTarget: '_blank' });
+  remarkable.inline.validateLink = () => true;
+  const markdownIt = new MarkdownIt('commonmark');
+  const canonical = await esbuild({
+    entryPoints: [join(projectRoot, 'test/browser/support/canonical-html.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: '__canonical',
+    target: 'es2022',
+  });
+  const page = await openPage(browser, origin, 'ours');
+  try {
+    await page.addScriptTag({ content: canonical.outputFiles[0]!.text });
+    const cases = examples.map((e) => ({
+      markdown: e.markdown,
+      spec: e.html,
+      remarkable: remarkable.render(e.markdown),
+      markdownIt: markdownIt.render(e.markdown),
+      rawHtml: RAW_HTML_SECTIONS.includes(e.section),
+    }));
+    return await page.evaluate(async (cases) => {
+      const { canonicalHtml, parseHtml } = (globalThis as unknown as { __canonical: typeof import('../test/browser/support/canonical-html.js') }).__canonical;
+      const passed = { ours: 0, remarkable: 0, markdownIt: 0, oursOutsideRawHtml: 0, outsideRawHtml: 0 };
+      for (const c of cases) {
+        const element = document.createElement('credit-markdown') as HTMLElement & { markdown: string; updateComplete: Promise<unknown> };
+        element.markdown = c.markdown;
+        document.body.append(element);
+        await element.updateComplete;
+        const ours = canonicalHtml(element.shadowRoot!.querySelector('.markdown')!);
+        element.remove();
+        const spec = canonicalHtml(parseHtml(c.spec));
+        if (ours === spec) passed.ours++;
+        if (canonicalHtml(parseHtml(c.remarkable)) === spec) passed.remarkable++;
+        if (canonicalHtml(parseHtml(c.markdownIt)) === spec) passed.markdownIt++;
+        if (!c.rawHtml) {
+          passed.outsideRawHtml++;
+          if (ours === spec) passed.oursOutsideRawHtml++;
+        }
+      }
+      return { ...passed, total: cases.length };
+    }, cases);
+  } finally {
+    await page.close();
+  }
+}
+
 async function bundleOurs(outDir: string): Promise<string> {
   await build({
     root: projectRoot,
@@ -436,6 +511,8 @@ export const widgetSuite: BenchSuite = {
     const server = await startServer(await bundleOurs(work));
     const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
+      const conformance = await commonmarkConformance(browser, server.origin);
+      const percent = (passed: number) => round((100 * passed) / conformance.total);
       const ours = await measure(browser, server.origin, 'ours');
       const deep = await measure(browser, server.origin, 'deep');
       const peer = (value: number) => ({ name: 'deep-chat', value: round(value) });
@@ -449,6 +526,30 @@ export const widgetSuite: BenchSuite = {
         ...(bar ? { bar } : {}),
       });
       const figures: Figure[] = [
+        {
+          id: 'commonmark.pass-rate',
+          label: `CommonMark 0.31 spec examples rendered like the spec (of ${conformance.total}), beside deep-chat's renderer (remarkable as deep-chat configures it)`,
+          value: percent(conformance.ours),
+          unit: '%',
+          peer: { name: 'deep-chat', value: percent(conformance.remarkable) },
+          note: `${conformance.ours} vs ${conformance.remarkable}; raw HTML is shown as text by design`,
+        },
+        {
+          id: 'commonmark.pass-rate.markdown-it',
+          label: 'CommonMark 0.31 spec examples rendered like the spec, beside markdown-it (commonmark preset)',
+          value: percent(conformance.ours),
+          unit: '%',
+          peer: { name: 'markdown-it', value: percent(conformance.markdownIt) },
+          note: `${conformance.ours} vs ${conformance.markdownIt}`,
+        },
+        {
+          id: 'commonmark.pass-rate.outside-raw-html',
+          label: 'CommonMark spec examples outside the two raw-HTML sections rendered like the spec',
+          value: round((100 * conformance.oursOutsideRawHtml) / conformance.outsideRawHtml),
+          unit: '%',
+          bar: { op: '>=', value: 95 },
+          note: `${conformance.oursOutsideRawHtml} of ${conformance.outsideRawHtml}`,
+        },
         ms('widget.first-render', 'Element creation to first render', ours.firstRender, deep.firstRender),
         ms('widget.stream-20k.longest-task', `${LARGE_ANSWER.toLocaleString('en-US')}-token answer streamed: longest main-thread task (median of runs)`, ours.large.longest, deep.large.longest, {
           op: '<=',

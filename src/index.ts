@@ -1,5 +1,6 @@
 export { CreditChat } from './components/credit-chat/credit-chat.js';
 export { CreditBalance } from './components/credit-balance/credit-balance.js';
+export { CreditMarkdown } from './components/credit-markdown/credit-markdown.js';
 export { CreditElement, type TokenSource } from './components/shared/credit-element.js';
 export { MarkdownStream, type MarkdownLabels } from './components/markdown/markdown-stream.js';
 export { safeLinkUrl } from './components/markdown/safe-url.js';

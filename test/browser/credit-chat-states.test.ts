@@ -3,6 +3,7 @@ import { QueryClient } from '@tanstack/query-core';
 import '../../src/define.js';
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import { createWorkspace } from './support/backend.js';
+import { answerMarkdown } from './support/answer.js';
 
 // The real server under other prefixes of the test backend (test/browser/backend.ts), on the same ledger:
 /** with a per-builder rate limit of 20 requests a minute, burst 8 */
@@ -79,7 +80,7 @@ describe('<credit-chat> states on the real server', () => {
     const answer = el.messages[1]!;
     expect(answer.status).to.equal('failed');
     expect(answer.content).to.equal('Here is the query you');
-    expect(text($(el, '[part~="assistant-message"]'))).to.match(/^Here is the query you /);
+    expect(text(answerMarkdown($(el, '[part~="assistant-message"]')))).to.equal('Here is the query you');
     expect(text($(el, '.failure p'))).to.match(/^The answer failed \(The AI provider failed mid-stream: .+\)\. You were not charged\.$/);
     expect(text($(el, '.failure button'))).to.equal('Retry');
     expect($(el, '[part="receipt"]')).to.equal(null);

@@ -6,6 +6,7 @@ import { CreditApiClient, CreditApiError } from '../../src/client/api-client.js'
 import { chatMutationOptions, type ChatVariables } from '../../src/client/query.js';
 import { OPERATION_TYPES, type Receipt } from '../../src/contract/index.js';
 import { createWorkspace } from './support/backend.js';
+import { answerMarkdown } from './support/answer.js';
 
 const $ = <T extends Element = HTMLElement>(el: CreditChat, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const $$ = (el: CreditChat, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
@@ -70,7 +71,7 @@ describe('<credit-chat> chatting with the real server (demo provider)', () => {
     await el.updateComplete;
     const answer = $(el, '[part~="assistant-message"]')!;
     expect(answer.getAttribute('aria-busy')).to.equal('false');
-    expect(answer.querySelector('.markdown')!.children.length).to.be.greaterThan(0);
+    expect(answerMarkdown(answer)!.children.length).to.be.greaterThan(0);
     expect(receipt.credits).to.be.greaterThan(0);
     expect(receipt.fromMonthly + receipt.fromAddon).to.be.closeTo(receipt.credits, 0.0005);
     const shown = text($(el, '[part="receipt"]'));
@@ -104,7 +105,9 @@ describe('<credit-chat> chatting with the real server (demo provider)', () => {
     // Press Escape the moment the first text of the answer is on screen.
     const stopped = new Promise<void>((resolve) => {
       const observer = new MutationObserver(() => {
-        const markdown = el.shadowRoot!.querySelector('[part~="assistant-message"] .markdown');
+        const view = el.shadowRoot!.querySelector('[part~="assistant-message"] credit-markdown');
+        if (view?.shadowRoot) observer.observe(view.shadowRoot, { subtree: true, childList: true, characterData: true });
+        const markdown = answerMarkdown(el.shadowRoot!.querySelector('[part~="assistant-message"]'));
         if (markdown?.textContent) {
           observer.disconnect();
           el.shadowRoot!.querySelector('textarea')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));

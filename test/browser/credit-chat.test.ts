@@ -5,6 +5,7 @@ import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js
 import { OPERATION_CATALOG } from '../../src/contract/index.js';
 import { createWorkspace } from './support/backend.js';
 import { conversationFixture, receiptFixture } from './support/fixtures.js';
+import { answerMarkdown } from './support/answer.js';
 
 /** Nothing listens on the discard port: fetch fails as with a server that is down. */
 const UNREACHABLE = 'http://127.0.0.1:9/api/v1';
@@ -147,7 +148,7 @@ describe('<credit-chat>', () => {
       const el = await chatElement();
       el.messages = conversationFixture(2);
       await el.updateComplete;
-      const answer = $(el, '[part~="assistant-message"]');
+      const answer = answerMarkdown($(el, '[part~="assistant-message"]'))!;
       expect(answer.querySelector('strong')!.textContent).to.equal('1');
       expect(answer.querySelector('.code-block')!.getAttribute('data-language')).to.equal('sql');
       expect($(el, '[part="receipt"]').textContent!.replace(/\s+/g, ' ').trim()).to.equal(
@@ -168,7 +169,7 @@ describe('<credit-chat>', () => {
       el.messages = conversationFixture(2);
       await el.updateComplete;
       const heard = oneEvent(document, 'credit-insert');
-      $(el, '.code-block button[data-action="insert"]').click();
+      answerMarkdown($(el, '[part~="assistant-message"]'))!.querySelector<HTMLElement>('.code-block button[data-action="insert"]')!.click();
       const event = await heard;
       expect(event.detail).to.deep.equal({ text: 'SELECT 1;', language: 'sql' });
     });
@@ -177,7 +178,7 @@ describe('<credit-chat>', () => {
       const el = await chatElement();
       el.messages = conversationFixture(2);
       await el.updateComplete;
-      const copy = $(el, '.code-block button[data-action="copy"]');
+      const copy = answerMarkdown($(el, '[part~="assistant-message"]'))!.querySelector<HTMLElement>('.code-block button[data-action="copy"]')!;
       copy.click();
       await waitUntil(() => copy.textContent !== 'Copy', 'no feedback');
       expect(['Copied', 'Copy failed']).to.include(copy.textContent);

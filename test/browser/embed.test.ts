@@ -5,6 +5,7 @@ import { CreditBalance } from '../../src/components/credit-balance/credit-balanc
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import { createWorkspace } from './support/backend.js';
 import { conversationFixture } from './support/fixtures.js';
+import { answerMarkdown } from './support/answer.js';
 
 /** The elements as a plain host page writes them: markup with attributes, listeners on window. */
 describe('embedded in a plain page', () => {
@@ -62,7 +63,7 @@ describe('embedded in a plain page', () => {
     expect(unauthorized).to.deep.equal([]);
   });
 
-  it('lets the events out through both shadow roots to window', async () => {
+  it('lets the events out through the shadow roots to window', async () => {
     const { token } = await createWorkspace();
     await mount(`<credit-chat api-base="/api/v1" token="${token}"></credit-chat>`);
     const chat = container.querySelector<CreditChat>('credit-chat')!;
@@ -78,7 +79,8 @@ describe('embedded in a plain page', () => {
     chat.messages = conversationFixture(2);
     await chat.updateComplete;
     const insert = oneEvent(window, 'credit-insert');
-    chat.shadowRoot!.querySelector<HTMLButtonElement>('[data-action="insert"]')!.click();
+    // through three shadow roots: the answer's <credit-markdown>, the chat, the page
+    answerMarkdown(chat.shadowRoot!.querySelector('[part~="assistant-message"]'))!.querySelector<HTMLButtonElement>('[data-action="insert"]')!.click();
     expect((await insert).detail.language).to.equal('sql');
   });
 });

@@ -7,6 +7,7 @@ import type { CreditBalance } from '../../src/components/credit-balance/credit-b
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import type { CreditDebitedEvent, CreditInsertEvent } from '../../src/events/index.js';
 import { createWorkspace } from './support/backend.js';
+import { answerMarkdown } from './support/answer.js';
 
 /**
  * The elements in a React 19 page (React.createElement, no JSX). React 19 sets a custom element's
@@ -100,7 +101,8 @@ describe('embedded in a React 19 page', () => {
     expect((debited[0]!.detail as { receipt: { credits: number } }).receipt.credits).to.be.greaterThan(0);
 
     // credit-insert from a code block of the answer, heard both ways; React state follows
-    const insertButton = () => chat.shadowRoot!.querySelector<HTMLButtonElement>('.code-block button[data-action="insert"]');
+    const insertButton = () =>
+      answerMarkdown(chat.shadowRoot!.querySelector('[part~="assistant-message"]'))?.querySelector<HTMLButtonElement>('.code-block button[data-action="insert"]');
     await waitUntil(insertButton, 'no code block');
     insertButton()!.click();
     const inserts = heard.filter((h) => h.type === 'credit-insert');

@@ -205,7 +205,8 @@ test('under the strict CSP the balance renders its total and the chat streams an
 
   const answer = page.locator('#chat article.assistant').last();
   await answer.locator('[part="receipt"]').waitFor({ timeout: 30_000 });
-  assert.match(await answer.innerText(), /SELECT/);
+  // the answer's markdown is in its <credit-markdown>'s shadow root (locators pierce it; innerText does not)
+  assert.match(await answer.locator('.markdown').innerText(), /SELECT/);
   const receipts = await page.evaluate(() => (window as unknown as { receipts: Receipt[] }).receipts);
   assert.equal(receipts.length, 1);
   const receipt = receipts[0]!;

@@ -198,12 +198,21 @@ step('Send streams the answer and shows its receipt', async () => {
     w.lengths = [];
     w.receipts = [];
     chat.addEventListener('credit-debited', (event) => w.receipts.push(event.detail.receipt));
-    new MutationObserver(() => {
+    const options = { subtree: true, childList: true, characterData: true, attributes: true };
+    const observed = new Set<ShadowRoot>();
+    const observer = new MutationObserver(() => {
       const answers = chat.shadowRoot!.querySelectorAll('article.assistant');
       const last = answers[answers.length - 1];
+      // the answer's text is in the shadow root of its <credit-markdown>: watch that too
+      const view = last?.querySelector('credit-markdown')?.shadowRoot;
+      if (view && !observed.has(view)) {
+        observed.add(view);
+        observer.observe(view, options);
+      }
       // while it streams, once the first words replaced "Thinking…"
-      if (last?.getAttribute('aria-busy') === 'true' && !last.querySelector('.thinking')) w.lengths.push(last.textContent?.length ?? 0);
-    }).observe(chat.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+      if (last?.getAttribute('aria-busy') === 'true' && !last.querySelector('.thinking')) w.lengths.push(view?.textContent?.length ?? 0);
+    });
+    observer.observe(chat.shadowRoot!, options);
   });
   await page.locator('credit-chat [part="send-button"]').click();
   await page.locator('credit-chat article.assistant[aria-busy="true"]').waitFor();
@@ -227,7 +236,8 @@ step('Send streams the answer and shows its receipt', async () => {
   assert.match(receiptText, new RegExp(`Charged ${credits.format(receipt.credits).replace('.', '\\.')} credits`));
   assert.match(receiptText, /estimate ≈ [\d.,]+, up to [\d.,]+/);
   assert.match(receiptText, /monthly \+ [\d.,]+ add-on/);
-  assert.match(await answer.innerText(), /SELECT/);
+  // the answer's markdown is in its <credit-markdown>'s shadow root (locators pierce it; innerText does not)
+  assert.match(await answer.locator('.markdown').innerText(), /SELECT/);
 });
 
 step('the balance dropped by exactly the receipt’s credits', async () => {
@@ -259,7 +269,7 @@ step('after a reload the conversation and the balance are as they were', async (
   await page.locator('credit-chat article.user').filter({ hasText: SQL_PROMPT }).waitFor();
   const answer = page.locator('credit-chat article.assistant').last();
   assert.equal((await answer.locator('[part="receipt"]').innerText()).replace(/\s+/g, ' '), receiptText);
-  assert.match(await answer.innerText(), /SELECT/);
+  assert.match(await answer.locator('.markdown').innerText(), /SELECT/);
   await toolbarTotal(page).filter({ hasText: new RegExp(`^${total.replace('.', '\\.')}$`) }).waitFor();
   assert.equal(milli((await balanceOf(ada.token)).total), milli(receipt.balance.total));
   assert.equal((await page.locator('#query-editor').inputValue()).trim(), sql);

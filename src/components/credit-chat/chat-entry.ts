@@ -1,5 +1,5 @@
 import type { Estimate, Message, OperationType, Receipt } from '../../contract/index.js';
-import type { MarkdownStream } from '../markdown/markdown-stream.js';
+import type { CreditMarkdown } from '../credit-markdown/credit-markdown.js';
 
 /** Why an answer did not complete, as the builder is told. */
 export interface AnswerFailure {
@@ -24,8 +24,8 @@ export interface ChatEntry {
   /** assistant: the estimate the server reserved against */
   estimate?: Pick<Estimate, 'expected' | 'max'>;
   failure?: AnswerFailure;
-  /** assistant: the rendered markdown, made when first shown */
-  view?: MarkdownStream;
+  /** assistant: the `<credit-markdown>` showing it, made when first shown */
+  view?: CreditMarkdown;
 }
 
 let sequence = 0;

@@ -6,7 +6,7 @@ import type { ChatEvent, ChatRequest, OperationType } from '../../contract/index
 import { CreditDebitedEvent } from '../../events/credit-debited.js';
 import { CreditErrorEvent } from '../../events/credit-error.js';
 import { CreditInsufficientEvent } from '../../events/credit-insufficient.js';
-import { MarkdownStream, type MarkdownLabels } from '../markdown/markdown-stream.js';
+import type { CreditMarkdown } from '../credit-markdown/credit-markdown.js';
 import { localId, newIdempotencyKey, type ChatEntry } from './chat-entry.js';
 
 /** Seconds to wait after a 429 that did not say how long. */
@@ -20,8 +20,8 @@ export interface ChatSessionHost extends ReactiveControllerHost, EventTarget {
 }
 
 export interface ChatSessionOptions {
-  /** what the markdown of an answer says on its buttons */
-  labels: () => MarkdownLabels;
+  /** a `<credit-markdown>` for an answer (streaming while the answer arrives) */
+  answerView: (markdown: string, streaming: boolean) => CreditMarkdown;
   /** credits available now, for a 402 that did not say */
   available: () => number;
   /** the conversation grew (a message, or text of the streaming answer) */
@@ -94,7 +94,7 @@ export class ChatSession implements ReactiveController {
       receipt: null,
       createdAt: now,
       prompt,
-      view: new MarkdownStream(this.options.labels()),
+      view: this.options.answerView('', true),
     };
     this.entries = [...entries, answer];
     this.notice = null;
@@ -113,7 +113,7 @@ export class ChatSession implements ReactiveController {
     } catch (error) {
       this.onChatFailure(answer, error);
     } finally {
-      answer.view!.end();
+      answer.view!.streaming = false;
       this.abortController = undefined;
       this.streaming = false;
       this.entries = [...this.entries];
@@ -137,7 +137,7 @@ export class ChatSession implements ReactiveController {
       case 'delta': {
         const first = answer.content === '';
         answer.content += event.data.text;
-        answer.view!.write(event.data.text);
+        answer.view!.appendMarkdown(event.data.text);
         if (first) this.host.requestUpdate();
         this.options.onGrow();
         break;

@@ -25,8 +25,8 @@ import type {
 } from '../../contract/index.js';
 import { CreditBeforeSendEvent } from '../../events/credit-before-send.js';
 import { CreditErrorEvent } from '../../events/credit-error.js';
-import { CreditInsertEvent } from '../../events/credit-insert.js';
-import { MarkdownStream, codeOfBlock } from '../markdown/markdown-stream.js';
+import { CreditMarkdown } from '../credit-markdown/credit-markdown.js';
+import { warmUpParser } from '../markdown/markdown-stream.js';
 import { requestCredits } from '../shared/buy-credits.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
@@ -125,7 +125,7 @@ export class CreditChat extends CreditElement {
     | { client: CreditApiClient; queryClient: QueryClient; options: MutationObserverOptions<ChatOutcome, unknown, ChatVariables> }
     | undefined;
   private readonly session = new ChatSession(this, this.chat, {
-    labels: () => this.text,
+    answerView: (markdown, streaming) => this.answerView(markdown, streaming),
     available: () => this.balanceQuery.data?.total ?? 0,
     onGrow: () => this.scheduleScrollToEnd(),
   });
@@ -166,6 +166,8 @@ export class CreditChat extends CreditElement {
       this.online = online;
     });
     this.online = onlineManager.isOnline();
+    // answers are markdown: have the parser ready before the first one
+    warmUpParser();
   }
 
   override disconnectedCallback(): void {
@@ -242,7 +244,6 @@ export class CreditChat extends CreditElement {
       tabindex="0"
       aria-label=${s.conversationLabel}
       aria-busy=${this.session.streaming ? 'true' : 'false'}
-      @click=${this.onMessagesClick}
       @scroll=${this.onMessagesScroll}
     >
       ${hidden
@@ -275,7 +276,9 @@ export class CreditChat extends CreditElement {
         <p class="prompt">${entry.content}</p>
       </article>`;
     }
-    entry.view ??= MarkdownStream.fromText(entry.content, this.text);
+    const view = (entry.view ??= this.answerView(entry.content, false));
+    view.strings = this.strings;
+    view.theme = this.theme;
     const streaming = entry.status === 'streaming';
     return html`<article
       class="message assistant"
@@ -283,7 +286,7 @@ export class CreditChat extends CreditElement {
       aria-label=${s.assistant}
       aria-busy=${streaming ? 'true' : 'false'}
     >
-      ${streaming && !entry.content ? html`<p class="thinking">${s.thinking}</p>` : nothing} ${entry.view.root}
+      ${streaming && !entry.content ? html`<p class="thinking">${s.thinking}</p>` : nothing} ${view}
       ${this.renderReceipt(entry)} ${this.renderOutcomeNote(entry)}
     </article>`;
   }
@@ -511,26 +514,6 @@ export class CreditChat extends CreditElement {
     if (this.session.entries.length <= this.windowSize) messages.focus();
   }
 
-  private onMessagesClick(event: Event) {
-    const button = (event.target as Element).closest?.('button[data-action]');
-    if (!(button instanceof HTMLButtonElement)) return;
-    const code = codeOfBlock(button);
-    if (!code) return;
-    if (button.dataset.action === 'insert') this.dispatchEvent(new CreditInsertEvent(code));
-    else void this.copyCode(button, code.text);
-  }
-
-  private async copyCode(button: HTMLButtonElement, code: string) {
-    const s = this.text;
-    try {
-      await navigator.clipboard.writeText(code);
-      button.textContent = s.copied;
-    } catch {
-      button.textContent = s.copyFailed;
-    }
-    setTimeout(() => (button.textContent = s.copy), 1500);
-  }
-
   private onMessagesScroll(event: Event) {
     const messages = event.currentTarget as HTMLElement;
     this.pinnedToEnd = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
@@ -544,6 +527,16 @@ export class CreditChat extends CreditElement {
       const messages = this.messagesElement;
       if (messages && this.pinnedToEnd) messages.scrollTop = messages.scrollHeight;
     });
+  }
+
+  /** The `<credit-markdown>` of an answer, themed and worded like the chat; its code-block part is the chat's. */
+  private answerView(markdown: string, streaming: boolean): CreditMarkdown {
+    const view = new CreditMarkdown();
+    view.setAttribute('exportparts', 'code-block');
+    view.className = 'answer';
+    view.streaming = streaming;
+    view.markdown = markdown;
+    return view;
   }
 
   // ---- sending
