@@ -12,6 +12,13 @@ export interface AiOptions {
   rates?: CreditRates;
   /** the configured catalog's average credits per type; default the built-in catalog */
   averages?: CatalogAverages;
+  /**
+   * whether a workspace short of history of its own is estimated from this instance's answers
+   * of the same type and model (every workspace's); default true. Off keeps each workspace's
+   * estimates to its own history and the catalog: an instance whose tenants must not inform
+   * each other's figures, or tests that share one database.
+   */
+  instanceEstimates?: boolean;
   /** encrypts BYOK keys at rest (CREDIT_CHAT_SECRET); without it PUT /byok answers 403 */
   secret?: string;
   /**

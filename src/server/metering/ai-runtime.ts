@@ -23,6 +23,7 @@ export class AiRuntime implements PlanDeps {
   readonly requests: AiRequestStore;
   readonly providers: ProviderResolver;
   readonly holdTtlSeconds: number;
+  readonly instanceEstimates: boolean;
   readonly streamStartGraceMs: number;
   readonly heartbeatMs: number;
   readonly runDeps: RunDeps;
@@ -38,6 +39,7 @@ export class AiRuntime implements PlanDeps {
     this.prices = options.prices ?? new PriceTable();
     this.rates = options.rates ?? DEFAULT_CREDIT_RATES;
     this.holdTtlSeconds = options.holdTtlSeconds ?? DEFAULT_HOLD_TTL_SECONDS;
+    this.instanceEstimates = options.instanceEstimates ?? true;
     this.streamStartGraceMs = options.streamStartGraceMs ?? 1_000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     const holdMs = this.holdTtlSeconds * 1000;

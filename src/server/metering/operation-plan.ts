@@ -43,6 +43,8 @@ export interface PlanDeps {
     outputHistory(workspaceId: string, operation: OperationType, limit: number): Promise<number[]>;
     instanceUsage(operation: OperationType, model: string, limit: number): Promise<{ inputTokens: number; outputTokens: number }[]>;
   };
+  /** estimate from the instance's history while the workspace's own is short (default true) */
+  instanceEstimates?: boolean;
   /** the configured catalog, learned from as operations settle; default the built-in averages */
   catalog?: { averages: CatalogAverages; observe(): void };
 }
@@ -76,7 +78,9 @@ export async function planOperation(
   const outputHistory = await deps.requests.outputHistory(ctx.workspaceId, input.operation, HISTORY_WINDOW);
   // a workspace short of history of its own learns from the instance's, on the same model
   const instanceHistory =
-    outputHistory.length < MIN_HISTORY ? (await deps.requests.instanceUsage(input.operation, target.model, HISTORY_WINDOW)).map((u) => u.outputTokens) : [];
+    outputHistory.length < MIN_HISTORY && deps.instanceEstimates !== false
+      ? (await deps.requests.instanceUsage(input.operation, target.model, HISTORY_WINDOW)).map((u) => u.outputTokens)
+      : [];
   deps.catalog?.observe();
   const estimate = estimateOperation({
     operation: input.operation,

@@ -28,7 +28,7 @@ onEachStore('learned estimates on the demo model', (kind) => {
     // from the start: the instance (PostgreSQL keeps it across runs) may have enough history at once
     mock.method(console, 'warn', (message: string) => warnings.push(message));
     // custom code configured 25× too high, so that its real charges disagree with it
-    h = await openChatHarness(kind, demoAiOptions({ averages: { ...BUILTIN_AVERAGES, custom_code: 50 } }));
+    h = await openChatHarness(kind, demoAiOptions({ averages: { ...BUILTIN_AVERAGES, custom_code: 50 }, instanceEstimates: true }));
   });
   after(async () => {
     await h.close();

@@ -31,6 +31,8 @@ export function aiOptionsFor(format: WireFormat, fake: FakeUpstream, extra: AiOp
     prices: TEST_PRICES,
     streamStartGraceMs: 500,
     allowPrivateByokUrls: true,
+    // every test file shares one PostgreSQL database: estimates from the workspace's own history only
+    instanceEstimates: false,
     secret: 'test-secret-0123456789-abcdefghij',
     ...extra,
   };
@@ -40,6 +42,7 @@ export function demoAiOptions(extra: AiOptions = {}): AiOptions {
   return {
     provider: { provider: 'demo' },
     providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } },
+    instanceEstimates: false,
     secret: 'test-secret-0123456789-abcdefghij',
     ...extra,
   };
