@@ -84,3 +84,21 @@ export type PurchaseSettings = z.infer<typeof PurchaseSettings>;
 
 export const TokenRole = z.enum(['billing']);
 export type TokenRole = z.infer<typeof TokenRole>;
+
+/** What `POST /webhooks/stripe` answers a verified event with. */
+export const WebhookReceipt = z.object({
+  received: z.literal(true),
+  duplicate: z.optional(z.boolean()),
+  status: z.optional(PurchaseStatus),
+  /** why a verified event changed nothing: its type, or `unknown purchase` */
+  ignored: z.optional(z.string()),
+});
+export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
+
+/** A Stripe event as it is delivered (read raw, verified against Stripe-Signature before anything is read). */
+export const StripeEventBody = z.looseObject({ id: z.string(), type: z.string(), data: z.looseObject({ object: z.looseObject({}) }) });
+
+/** The demo gateway's page: its Checkout session id, and the form its buttons post. */
+export const DemoCheckoutParams = z.object({ session: z.string().check(z.regex(/^cs_demo_[0-9a-f]{32}$/)) });
+export const DemoCheckoutForm = z.object({ action: z.enum(['pay', 'cancel']) });
+export type DemoCheckoutForm = z.infer<typeof DemoCheckoutForm>;
