@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { ErrorBody as E } from './errors.js';
 import {
   CreatePurchaseRequest,
@@ -10,6 +9,7 @@ import {
   PurchaseSettings,
   PurchasesResponse,
   StripeEventBody,
+  StripeSignatureHeaders,
   WebhookReceipt,
 } from './purchases.js';
 import { defineRoute, IdParams, type RouteDef } from './route-def.js';
@@ -64,7 +64,7 @@ export const receiveStripeWebhook = {
   path: '/api/v1/webhooks/stripe',
   auth: 'none',
   summary: "Stripe's webhook (and the demo gateway's): the raw body verified against Stripe-Signature before anything is read",
-  headers: z.object({ 'stripe-signature': z.optional(z.string()) }),
+  headers: StripeSignatureHeaders,
   body: StripeEventBody,
   bodyAs: 'raw',
   answers: { 200: WebhookReceipt, 400: E, 413: E, 500: E, 503: E },
