@@ -38,6 +38,8 @@ export const License = z.object({
   cycleAnchorDay: z.number(),
   timeZone: z.string(),
   updatedAt: IsoDateTime,
+  /** what this change did: a raise mid-cycle grants the prorated difference now, a cut waits for the next cycle */
+  change: z.optional(z.nullable(z.object({ effective: z.enum(['now', 'next_cycle']), prorated: Credits }))),
 });
 
 export const AddonRequest = z.strictObject({

@@ -84,3 +84,33 @@ export type PurchaseSettings = z.infer<typeof PurchaseSettings>;
 
 export const TokenRole = z.enum(['billing']);
 export type TokenRole = z.infer<typeof TokenRole>;
+
+/*
+ * What only the server and the document read (the webhook, the demo gateway's page): marked
+ * pure, so a browser bundle that imports this module for the schemas above drops them.
+ */
+
+/** What `POST /webhooks/stripe` answers a verified event with. */
+export const WebhookReceipt = /* @__PURE__ */ z.object({
+  received: /* @__PURE__ */ z.literal(true),
+  duplicate: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
+  status: /* @__PURE__ */ z.optional(PurchaseStatus),
+  /** why a verified event changed nothing: its type, or `unknown purchase` */
+  ignored: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+});
+export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
+
+/** A Stripe event as it is delivered (read raw, verified against Stripe-Signature before anything is read). */
+export const StripeEventBody = /* @__PURE__ */ z.looseObject({
+  id: /* @__PURE__ */ z.string(),
+  type: /* @__PURE__ */ z.string(),
+  data: /* @__PURE__ */ z.looseObject({ object: /* @__PURE__ */ z.looseObject({}) }),
+});
+export const StripeSignatureHeaders = /* @__PURE__ */ z.object({ 'stripe-signature': /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()) });
+
+/** The demo gateway's page: its Checkout session id, and the form its buttons post. */
+export const DemoCheckoutParams = /* @__PURE__ */ z.object({
+  session: /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.regex(/^cs_demo_[0-9a-f]{32}$/)),
+});
+export const DemoCheckoutForm = /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.enum(['pay', 'cancel']) });
+export type DemoCheckoutForm = z.infer<typeof DemoCheckoutForm>;

@@ -18,7 +18,7 @@ export interface AnswerSpec {
   json?: Schema;
   /** a text/event-stream answer: the schema of each event's data by event name (`message`: unnamed events) */
   events?: Readonly<Record<string, Schema>>;
-  /** a text body of this content type, such as `text/csv` */
+  /** a text body of this content type, such as `text/csv` or `text/html` */
   text?: string;
   description?: string;
   /** response headers worth documenting, by name */
@@ -41,6 +41,12 @@ export interface RouteDef {
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;
+  /**
+   * How the body arrives: `json` (the default), `form` (application/x-www-form-urlencoded, parsed
+   * with `body`), or `raw`: handed to the handler unread, as the string received (a webhook whose
+   * signature is over the exact bytes); `body` then only documents it.
+   */
+  readonly bodyAs?: 'json' | 'form' | 'raw';
   /** request headers, lower-case names */
   readonly headers?: Schema;
   /** every status the route answers, with its body */
@@ -70,9 +76,9 @@ export function defineRoute<const C extends RouteCall, const R extends Omit<Rout
   return { ...call, ...rest, answers: { ...call.answers, ...rest.answers } };
 }
 
-/** True for an AnswerSpec, false for a bare schema. */
+/** True for an AnswerSpec, false for a bare schema (every zod schema carries `_zod`). */
 export function isAnswerSpec(answer: Answer): answer is AnswerSpec {
-  return 'json' in answer || 'events' in answer || 'text' in answer;
+  return !('_zod' in answer);
 }
 
 /** The schema of an answer's JSON body, if it has one. */
@@ -81,9 +87,9 @@ export function answerJson(answer: Answer | undefined): Schema | undefined {
   return isAnswerSpec(answer) ? answer.json : answer;
 }
 
-/** The route's success status (its one 2xx answer). */
+/** The route's success status (its one 2xx answer, or the redirect of a form post). */
 export function successStatus(route: RouteCall): number {
-  for (const status of Object.keys(route.answers)) if (Number(status) < 300) return Number(status);
+  for (const status of Object.keys(route.answers)) if (Number(status) < 400) return Number(status);
   throw new Error(`${route.path} declares no success answer`);
 }
 
@@ -93,13 +99,13 @@ export function routePath(route: RouteCall, params: Readonly<Record<string, stri
 }
 
 type Output<S> = S extends z.ZodMiniType ? z.output<S> : S extends { json: infer J } ? (J extends z.ZodMiniType ? z.output<J> : never) : never;
-type SuccessKey<R extends RouteCall> = Extract<keyof R['answers'], 200 | 201 | 202 | 204>;
+type SuccessKey<R extends RouteCall> = Extract<keyof R['answers'], 200 | 201 | 202 | 204 | 303>;
 /** What the route answers on success (its JSON body). */
 export type SuccessBody<R extends RouteCall> = Output<R['answers'][SuccessKey<R>]>;
 /** The parsed inputs of a route. */
 export type RouteInput<R extends RouteDef> = {
   params: R['params'] extends z.ZodMiniType ? z.output<R['params']> : Record<string, never>;
   query: R['query'] extends z.ZodMiniType ? z.output<R['query']> : Record<string, never>;
-  body: R['body'] extends z.ZodMiniType ? z.output<R['body']> : undefined;
+  body: R['bodyAs'] extends 'raw' ? string : R['body'] extends z.ZodMiniType ? z.output<R['body']> : undefined;
   headers: R['headers'] extends z.ZodMiniType ? z.output<R['headers']> : Record<string, never>;
 };

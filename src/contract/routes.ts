@@ -4,6 +4,17 @@ import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense
 import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
 import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
 import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
+import {
+  createPurchase,
+  getPurchase,
+  listPurchases,
+  quotePurchase,
+  receiveStripeWebhook,
+  setPurchaseSettings,
+  showDemoCheckout,
+  submitDemoCheckout,
+} from './routes-purchases.js';
+import { getLicense, getUsageCsv, getUsageSummary } from './routes-usage.js';
 
 /**
  * HTTP contract v1, each route declared once: method, path, who may call it, what it takes and
@@ -12,7 +23,7 @@ import { captureHold, createHold, debit, getBalance, listOperations, listUsage, 
  * and answer schemas from it.
  *
  * The routes are declared by area (`routes-ledger.ts`, `routes-chat.ts`, `routes-byok.ts`,
- * `routes-admin.ts`, `routes-gateway.ts`), so the browser imports the few it calls from their
+ * `routes-admin.ts`, `routes-gateway.ts`, `routes-purchases.ts`, `routes-usage.ts`), so the browser imports the few it calls from their
  * area without carrying the other areas' schemas; those few are declared with `defineRoute`, whose
  * small `…Call` part (method, path, success answer) is all the browser bundle carries. What a
  * route is, and the helpers to read one, are in `route-def.ts`.
@@ -24,6 +35,8 @@ export * from './routes-byok.js';
 export * from './routes-chat.js';
 export * from './routes-gateway.js';
 export * from './routes-ledger.js';
+export * from './routes-purchases.js';
+export * from './routes-usage.js';
 
 /** Every route of HTTP contract v1. */
 export const ROUTES = [
@@ -49,6 +62,17 @@ export const ROUTES = [
   createChatCompletion,
   listModels,
   retrieveModel,
+  quotePurchase,
+  createPurchase,
+  listPurchases,
+  getPurchase,
+  receiveStripeWebhook,
+  setPurchaseSettings,
+  showDemoCheckout,
+  submitDemoCheckout,
+  getUsageSummary,
+  getUsageCsv,
+  getLicense,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];

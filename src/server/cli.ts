@@ -2,12 +2,13 @@
 import { serve } from '@hono/node-server';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest } from '../contract/index.js';
+import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest, PurchaseSettings } from '../contract/index.js';
 import { aiOptionsFromEnv } from './metering/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
 import { invalidInput } from './http/validate.js';
-import { Ledger } from './ledger/ledger.js';
+import { Ledger, systemClock } from './ledger/ledger.js';
+import { createPurchases, paymentsConfigFromEnv } from './payments/config.js';
 import { createCreditChatServer } from './server.js';
 import { openStore } from './store/open.js';
 
@@ -20,7 +21,8 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin create-workspace --name NAME [--time-zone Europe/Berlin]
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
   credit-chat-server admin add-credits --workspace ID --credits N --reference REF
-  credit-chat-server admin issue-token --workspace ID --builder NAME
+  credit-chat-server admin issue-token --workspace ID --builder NAME [--role billing]
+  credit-chat-server admin purchase-settings --workspace ID --who-may-buy any_builder|billing_role
       (admin commands take --data-dir or --database-url too, and print JSON)
 
 Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite
@@ -123,6 +125,8 @@ async function adminCommand(args: string[]): Promise<number> {
       credits: { type: 'string' },
       reference: { type: 'string' },
       builder: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      'who-may-buy': { type: 'string' },
     },
     strict: true,
   });
@@ -152,8 +156,16 @@ async function adminCommand(args: string[]): Promise<number> {
       case 'add-credits':
         result = await ledger.addAddon(workspace(), parse(AddonRequest, { credits: num(values.credits), reference: values.reference }));
         break;
-      case 'issue-token':
-        result = await ledger.issueToken(workspace(), parse(IssueTokenRequest, { builder: values.builder }).builder);
+      case 'issue-token': {
+        const request = parse(IssueTokenRequest, { builder: values.builder, roles: values.role });
+        result = await ledger.issueToken(workspace(), request.builder, request.roles);
+        break;
+      }
+      case 'purchase-settings':
+        result = await createPurchases(store, systemClock, paymentsConfigFromEnv()).setSettings(
+          workspace(),
+          parse(PurchaseSettings, { whoMayBuy: values['who-may-buy'] }),
+        );
         break;
       default:
         process.stderr.write(USAGE);

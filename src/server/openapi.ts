@@ -23,7 +23,17 @@ function jsonSchema(schema: Schema, io: 'input' | 'output'): Json {
   return json;
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created' };
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 303: 'See Other' };
+
+/** The media type of a route's body as it is sent. */
+const BODY_MEDIA = { json: 'application/json', raw: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+
+function requestBody(route: RouteDef): Json {
+  const media = BODY_MEDIA[route.bodyAs ?? 'json'];
+  const schema = jsonSchema(route.body!, 'input');
+  if (route.bodyAs === 'raw') schema.description = 'read raw: its signature is verified over the exact bytes before it is parsed';
+  return { required: true, content: { [media]: { schema } } };
+}
 
 /** What an error status means, from the codes the contract answers with it. */
 function errorDescription(status: number): string {
@@ -52,7 +62,7 @@ function responseObject(status: number, answer: Answer): Json {
   return {
     description: spec.description ?? STATUS_TEXT[status] ?? errorDescription(status),
     ...(headers ? { headers } : {}),
-    content,
+    ...(Object.keys(content).length ? { content } : {}),
   };
 }
 
@@ -85,7 +95,7 @@ function operation(route: RouteDef): Json {
     summary: route.summary,
     security: SECURITY[route.auth],
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: requestBody(route) } : {}),
     responses: Object.fromEntries(Object.entries(route.answers).map(([status, answer]) => [status, responseObject(Number(status), answer)])),
   };
 }

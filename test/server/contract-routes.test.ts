@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import Stripe from 'stripe';
 import { routePath, type RouteDef } from '../../src/contract/route-def.js';
 import * as r from '../../src/contract/routes.js';
 import { ROUTES } from '../../src/contract/routes.js';
@@ -21,6 +22,9 @@ const AI = {
   providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } },
   secret: 'contract-test-secret-0123456789abcdef',
 };
+/** Purchases through the offline demo gateway, its webhook secret known to sign events with. */
+const WEBHOOK_SECRET = 'whsec_contract_0123456789abcdef';
+const PAYMENTS = { pricePer100: 1000, currency: 'usd', maxCredits: 10_000, demoWebhookSecret: WEBHOOK_SECRET };
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -67,7 +71,7 @@ describe('the OpenAPI document', () => {
 
 describe('the routes Hono registers are the routes of the table', () => {
   it('has every table route registered and no registered route outside the table (method + path)', async () => {
-    const h = await Harness.open(STORES[0]!, { ai: AI });
+    const h = await Harness.open(STORES[0]!, { ai: AI, payments: PAYMENTS });
     try {
       const registered = new Set(h.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/:(\w+)\{[^}]*\}/g, ':$1')}`));
       const declared = new Set((ROUTES as readonly RouteDef[]).map((route) => `${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`));
@@ -108,6 +112,13 @@ class DocumentCheck {
     assert.equal(response.status, expected, `${where}: expected ${expected}; ${text.slice(0, 300)}`);
     const documented = this.doc.paths[route.path][route.method.toLowerCase()].responses[String(response.status)];
     assert.ok(documented, `${where} is not in the document`);
+    if (!documented.content) {
+      // a redirect: no body, and the headers the document names (Location)
+      assert.equal(text, '', `${where}: a body where the document says none`);
+      for (const header of Object.keys(documented.headers ?? {})) assert.ok(response.headers.has(header), `${where}: no ${header} header`);
+      this.saw(route, response.status);
+      return undefined;
+    }
     const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const content = documented.content[type];
     assert.ok(content, `${where}: ${type} is not documented`);
@@ -131,10 +142,14 @@ class DocumentCheck {
       result = JSON.parse(text);
       this.assertValid(content.schema, result, where);
     }
-    const statuses = this.seen.get(route.id) ?? new Set();
-    statuses.add(response.status);
-    this.seen.set(route.id, statuses);
+    this.saw(route, response.status);
     return result;
+  }
+
+  private saw(route: RouteDef, status: number): void {
+    const statuses = this.seen.get(route.id) ?? new Set();
+    statuses.add(status);
+    this.seen.set(route.id, statuses);
   }
 }
 
@@ -146,7 +161,7 @@ describe('every route answers as the document says', () => {
   let emptyToken: string;
 
   before(async () => {
-    h = await Harness.open(STORES[0]!, { ai: AI });
+    h = await Harness.open(STORES[0]!, { ai: AI, payments: PAYMENTS });
     // the same ledger and AI behind an app with a limit of one request at a time, to provoke 429
     limited = createApp({ ledger: h.ledger, adminToken: ADMIN_TOKEN, ai: h.ai, rateLimit: { perMinute: 1, burst: 1 } });
     const w = await h.workspace({ builders: 1, creditsPerBuilder: 100, addon: 100 });
@@ -159,13 +174,26 @@ describe('every route answers as the document says', () => {
   async function call(
     route: RouteDef,
     expected: number,
-    options: { token?: string | null; params?: Record<string, string>; body?: unknown; raw?: string; query?: string; headers?: Record<string, string>; app?: typeof limited } = {},
+    options: {
+      token?: string | null;
+      params?: Record<string, string>;
+      body?: unknown;
+      raw?: string;
+      form?: Record<string, string>;
+      query?: string;
+      headers?: Record<string, string>;
+      app?: typeof limited;
+    } = {},
   ): Promise<any> {
     const headers: Record<string, string> = { ...options.headers };
-    const bearer = options.token === undefined ? (route.auth === 'admin' ? ADMIN_TOKEN : token) : options.token;
+    const bearer = options.token === undefined ? (route.auth === 'admin' ? ADMIN_TOKEN : route.auth === 'builder' ? token : null) : options.token;
     if (bearer) headers.authorization = `Bearer ${bearer}`;
-    const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    let body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (options.form) {
+      body = new URLSearchParams(options.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
     const url = routePath(route, options.params) + (options.query ?? '');
     const response = await (options.app ?? h.app).request(url, { method: route.method, headers, body });
     return doc.check(route, response, expected);
@@ -300,9 +328,86 @@ describe('every route answers as the document says', () => {
     await call(r.retrieveModel, 404, { params: { model: 'no-such-model' } });
   });
 
+  /** A 400 that names the field. */
+  async function refused(route: RouteDef, field: string, options: Parameters<typeof call>[2]) {
+    const answer = await call(route, 400, options);
+    assert.equal(answer.error.field, field, `${route.id}: ${JSON.stringify(answer)}`);
+  }
+
+  it('the purchase routes: quote, buy, list, follow; who may buy', async () => {
+    await call(r.quotePurchase, 200, { query: '?credits=300&promoCode=DEMO10' });
+    await refused(r.quotePurchase, 'credits', { query: '?credits=150' });
+    await refused(r.quotePurchase, 'promoCode', { query: '?credits=300&promoCode=NOPE' });
+    await call(r.quotePurchase, 401, { token: null, query: '?credits=300' });
+    await call(r.quotePurchase, 403, { token: ADMIN_TOKEN, query: '?credits=300' });
+
+    const purchase = await call(r.createPurchase, 201, { body: { credits: 300, returnUrl: 'http://localhost/editor' } });
+    await refused(r.createPurchase, 'credits', { body: { credits: 150 } });
+    await refused(r.createPurchase, 'returnUrl', { body: { credits: 300, returnUrl: 'https://evil.example/' } });
+    await call(r.createPurchase, 401, { token: null, body: { credits: 300 } });
+    await call(r.createPurchase, 403, { token: ADMIN_TOKEN, body: { credits: 300 } });
+    await call(r.createPurchase, 413, { raw: big });
+
+    await call(r.listPurchases, 200);
+    await call(r.listPurchases, 401, { token: null });
+    await call(r.getPurchase, 200, { params: { id: purchase.id } });
+    await call(r.getPurchase, 404, { params: gone });
+    await call(r.getPurchase, 404, { params: { id: purchase.id }, token: emptyToken });
+
+    // who may buy: the billing role only, then a builder without it is forbidden
+    const w = await h.workspace({ builders: 1 });
+    const params = { id: w.id };
+    assert.deepEqual(await call(r.setPurchaseSettings, 200, { params, body: { whoMayBuy: 'billing_role' } }), { whoMayBuy: 'billing_role' });
+    await call(r.createPurchase, 403, { token: w.token, body: { credits: 300 } });
+    await refused(r.setPurchaseSettings, 'whoMayBuy', { params, body: { whoMayBuy: 'everyone' } });
+    await call(r.setPurchaseSettings, 401, { token: null, params, body: { whoMayBuy: 'any_builder' } });
+    await call(r.setPurchaseSettings, 403, { token, params, body: { whoMayBuy: 'any_builder' } });
+    await call(r.setPurchaseSettings, 404, { params: gone, body: { whoMayBuy: 'any_builder' } });
+    await call(r.setPurchaseSettings, 413, { params, raw: big });
+  });
+
+  it("the demo gateway's page and the payment webhook", async () => {
+    const purchase = await call(r.createPurchase, 201, { body: { credits: 100, returnUrl: 'http://localhost/editor' } });
+    const session = { session: new URL(purchase.checkoutUrl).pathname.split('/').pop()! };
+    assert.match(await call(r.showDemoCheckout, 200, { params: session }), /Demo checkout/);
+    await call(r.showDemoCheckout, 404, { params: { session: 'cs_demo_00000000000000000000000000000000' } });
+    await call(r.showDemoCheckout, 404, { params: { session: 'no_such_session' } });
+    await refused(r.submitDemoCheckout, 'action', { params: session, form: { action: 'steal' } });
+    await call(r.submitDemoCheckout, 404, { params: { session: 'no_such_session' }, form: { action: 'pay' } });
+    await call(r.submitDemoCheckout, 303, { params: session, form: { action: 'pay' } });
+    assert.equal((await call(r.getPurchase, 200, { params: { id: purchase.id } })).status, 'paid');
+
+    const payload = JSON.stringify({ id: `evt_${randomUUID()}`, object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const receipt = await call(r.receiveStripeWebhook, 200, { raw: payload, headers: { 'stripe-signature': signature } });
+    assert.deepEqual(receipt, { received: true, ignored: 'customer.created' });
+    const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
+    await refused(r.receiveStripeWebhook, 'Stripe-Signature', { raw: payload, headers: { 'stripe-signature': forged } });
+    await refused(r.receiveStripeWebhook, 'Stripe-Signature', { raw: payload });
+    await call(r.receiveStripeWebhook, 413, { raw: big, headers: { 'stripe-signature': signature } });
+  });
+
+  it('the transparency API: usage summary, usage CSV, license', async () => {
+    const range = '?from=2026-11-01T00:00:00.000Z&to=2026-12-01T00:00:00.000Z';
+    const summary = await call(r.getUsageSummary, 200, { query: `${range}&groupBy=operation` });
+    assert.equal(summary.groupBy, 'operation');
+    await refused(r.getUsageSummary, 'to', { query: '?from=2026-12-01T00:00:00.000Z&to=2026-11-01T00:00:00.000Z' });
+    await refused(r.getUsageSummary, 'groupBy', { query: `${range}&groupBy=month` });
+    await call(r.getUsageSummary, 401, { token: null, query: range });
+    await call(r.getUsageSummary, 403, { token: ADMIN_TOKEN, query: range });
+    const csv: string = await call(r.getUsageCsv, 200, { query: range });
+    assert.match(csv, /^receipt_id,time,operation/);
+    await refused(r.getUsageCsv, 'from', { query: '?from=yesterday&to=2026-12-01T00:00:00.000Z' });
+    await call(r.getUsageCsv, 401, { token: null, query: range });
+    await call(r.getLicense, 200);
+    await call(r.getLicense, 404, { token: emptyToken });
+    await call(r.getLicense, 401, { token: null });
+    await call(r.getLicense, 403, { token: ADMIN_TOKEN });
+  });
+
   it('called every route, each with its success status', () => {
     for (const route of ROUTES as readonly RouteDef[]) {
-      const success = Number(Object.keys(route.answers).find((s) => Number(s) < 300));
+      const success = Number(Object.keys(route.answers).find((s) => Number(s) < 400));
       assert.ok(doc.seen.get(route.id)?.has(success), `${route.id} was not called with success (${success})`);
     }
   });

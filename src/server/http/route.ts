@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { RouteDef, RouteInput, SuccessBody } from '../../contract/routes.js';
 import { successStatus } from '../../contract/routes.js';
 import { ApiError } from '../errors.js';
-import { invalidInput, parseBody, parseQuery } from './validate.js';
+import { invalidInput, parseBody, parseForm, parseQuery } from './validate.js';
 
 /** A route's path as Hono writes it, relative to where `app` is mounted: `/holds/:id/capture`. */
 export function honoPath(route: RouteDef, mount: string): string {
@@ -11,7 +11,11 @@ export function honoPath(route: RouteDef, mount: string): string {
   return route.path.slice(mount.length).replace(/\{(\w+)\}/g, ':$1') || '/';
 }
 
-/** The route's inputs, each parsed with its schema from the table: 400 naming the field, 404 for a path id that names nothing. */
+/**
+ * The route's inputs, each parsed with its schema from the table: 400 naming the field, 404 for
+ * a path id that names nothing. A `raw` body is read as text and left to the handler (a signed
+ * webhook verifies the exact bytes before reading anything).
+ */
 export async function routeInput<R extends RouteDef>(route: R, c: Context): Promise<RouteInput<R>> {
   const input: Record<string, unknown> = { params: {}, query: {}, headers: {}, body: undefined };
   if (route.params) {
@@ -25,7 +29,9 @@ export async function routeInput<R extends RouteDef>(route: R, c: Context): Prom
     if (!parsed.success) throw invalidInput(parsed.error.issues, 'headers');
     input.headers = parsed.data;
   }
-  if (route.body) input.body = await parseBody(c, route.body);
+  if (route.bodyAs === 'raw') input.body = await c.req.text();
+  else if (route.bodyAs === 'form' && route.body) input.body = await parseForm(c, route.body);
+  else if (route.body) input.body = await parseBody(c, route.body);
   return input as RouteInput<R>;
 }
 

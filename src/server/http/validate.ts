@@ -70,6 +70,16 @@ export async function parseBody<T>(c: Context, schema: z.ZodMiniType<T>): Promis
   return parsed.data;
 }
 
+/** Parses an application/x-www-form-urlencoded (or multipart) body with a contract schema: 400 naming the field. */
+export async function parseForm<T>(c: Context, schema: z.ZodMiniType<T>): Promise<T> {
+  const form = await c.req.parseBody().catch(() => {
+    throw new ApiError('invalid_input', 'body: not a form', { field: 'body' });
+  });
+  const parsed = z.safeParse(schema, form);
+  if (!parsed.success) throw invalidInput(parsed.error.issues);
+  return parsed.data;
+}
+
 /** Parses the query string with a contract schema (every value arrives as a string). */
 export function parseQuery<T>(c: Context, schema: z.ZodMiniType<T>): T {
   const parsed = z.safeParse(schema, c.req.query());

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import Stripe from 'stripe';
+import { showDemoCheckout, submitDemoCheckout } from '../../contract/routes-purchases.js';
 import { ApiError } from '../errors.js';
+import { handle } from '../http/route.js';
 import { minorUnitDigits, quote, type Promotion } from './pricing.js';
 import type { CheckoutRequest, CheckoutSession, CheckoutState, PaymentProvider } from './provider.js';
 import { returnUrlFor, type Purchases } from './purchases.js';
@@ -121,17 +123,16 @@ function page(body: string, status = 200): Response {
   );
 }
 
-/** The demo gateway's page: GET shows the purchase, POST pays or cancels it. */
+/** The demo gateway's page: GET shows the purchase, POST pays or cancels it (routes of the table, relative to DEMO_CHECKOUT_PATH). */
 export function demoCheckoutPages(purchases: Purchases, gateway: DemoGateway): Hono {
   const app = new Hono();
   const sessionOf = async (id: string) => {
-    const purchase = /^cs_demo_[0-9a-f]{32}$/.test(id) ? await purchases.bySession(id) : undefined;
+    const purchase = await purchases.bySession(id);
     if (!purchase) throw new ApiError('not_found', 'checkout session not found');
     return purchase;
   };
-  app.get('/:session', async (c) => {
-    const id = c.req.param('session');
-    const p = await sessionOf(id);
+  handle(app, DEMO_CHECKOUT_PATH, showDemoCheckout, async (_, { params }) => {
+    const p = await sessionOf(params.session);
     if (p.status !== 'pending') {
       return page(`<h1>This checkout is ${p.status}</h1><p class="note">Nothing more to pay.</p><p><a href="${escapeHtml(returnUrlFor(p.returnUrl, p.id, 'success'))}">Back</a></p>`);
     }
@@ -143,13 +144,11 @@ ${p.discount ? `<dt>Promo ${escapeHtml(p.promoCode ?? '')}</dt><dd>−${money(p.
 <form method="post"><button class="pay" name="action" value="pay">Pay ${money(p.amount, p.currency)}</button><button name="action" value="cancel">Cancel</button></form>`,
     );
   });
-  app.post('/:session', async (c) => {
-    const id = c.req.param('session');
-    const p = await sessionOf(id);
-    const form = await c.req.parseBody();
-    const pay = form.action === 'pay';
+  handle(app, DEMO_CHECKOUT_PATH, submitDemoCheckout, async (c, { params, body }) => {
+    const p = await sessionOf(params.session);
+    const pay = body.action === 'pay';
     if (p.status === 'pending') {
-      const { payload, signature } = gateway.signedEvent(pay ? 'checkout.session.completed' : 'checkout.session.expired', p, id);
+      const { payload, signature } = gateway.signedEvent(pay ? 'checkout.session.completed' : 'checkout.session.expired', p, params.session);
       await purchases.receive(payload, signature);
     }
     return c.redirect(returnUrlFor(p.returnUrl, p.id, pay ? 'success' : 'cancel'), 303);

@@ -1,8 +1,10 @@
 import type { Context, Hono } from 'hono';
-import { CreatePurchaseRequest, PurchaseQuoteQuery, PurchaseSettings, type PurchasesResponse } from '../../contract/index.js';
+import * as routes from '../../contract/routes.js';
+import type { PurchasesResponse } from '../../contract/index.js';
+import { API_BASE } from '../../contract/routes.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/auth.js';
-import { parseBody, parseQuery, pathId } from '../http/validate.js';
+import { handle } from '../http/route.js';
 import { DEMO_CHECKOUT_PATH, DemoGateway, demoCheckoutPages } from './demo-gateway.js';
 import type { Purchases } from './purchases.js';
 
@@ -22,32 +24,24 @@ function returnUrl(c: Context, asked: string | undefined, allowedOrigins: readon
   return asked;
 }
 
-/** Builder routes: quote, buy, list and follow purchases. */
+/** Builder routes: quote, buy, list and follow purchases (the quote before `{id}`, which would match it). */
 export function mountPurchaseRoutes(builder: Hono<AppEnv>, purchases: Purchases, allowedOrigins: readonly string[] = []): void {
-  builder.get('/purchases/quote', async (c) => {
-    const query = parseQuery(c, PurchaseQuoteQuery);
-    return c.json(await purchases.quote(query.credits, query.promoCode));
-  });
-  builder.post('/purchases', async (c) => {
-    const body = await parseBody(c, CreatePurchaseRequest);
-    const purchase = await purchases.create(c.get('builder'), { ...body, returnUrl: returnUrl(c, body.returnUrl, allowedOrigins) }, new URL(c.req.url).origin);
-    return c.json(purchase, 201);
-  });
-  builder.get('/purchases', async (c) => c.json({ purchases: await purchases.list(c.get('builder')) } satisfies PurchasesResponse));
-  builder.get('/purchases/:id', async (c) => c.json(await purchases.get(c.get('builder'), pathId(c, 'id', 'purchase'))));
+  handle(builder, API_BASE, routes.quotePurchase, (_, { query }) => purchases.quote(query.credits, query.promoCode));
+  handle(builder, API_BASE, routes.createPurchase, (c, { body }) =>
+    purchases.create(c.get('builder'), { ...body, returnUrl: returnUrl(c, body.returnUrl, allowedOrigins) }, new URL(c.req.url).origin),
+  );
+  handle(builder, API_BASE, routes.listPurchases, async (c) => ({ purchases: await purchases.list(c.get('builder')) }) satisfies PurchasesResponse);
+  handle(builder, API_BASE, routes.getPurchase, (c, { params }) => purchases.get(c.get('builder'), params.id));
 }
 
 /** Stripe's webhook (and the demo gateway's): the raw body, verified before anything is read. */
 export function mountPaymentWebhook(api: Hono<AppEnv>, purchases: Purchases): void {
-  api.post('/webhooks/stripe', async (c) => c.json(await purchases.receive(await c.req.text(), c.req.header('stripe-signature'))));
+  handle(api, API_BASE, routes.receiveStripeWebhook, (_, { body, headers }) => purchases.receive(body, headers['stripe-signature']));
 }
 
 /** Admin: who may buy in a workspace. */
 export function mountPurchaseAdminRoutes(admin: Hono<AppEnv>, purchases: Purchases): void {
-  admin.put('/workspaces/:id/purchase-settings', async (c) => {
-    const body = await parseBody(c, PurchaseSettings);
-    return c.json(await purchases.setSettings(pathId(c, 'id', 'workspace'), body));
-  });
+  handle(admin, `${API_BASE}/admin`, routes.setPurchaseSettings, (_, { params, body }) => purchases.setSettings(params.id, body));
 }
 
 /** The demo gateway's page, served with its own headers (so before the API's). */

@@ -6,8 +6,11 @@ import { onEachStore } from '../support/stores.js';
 
 const SECRET = 'access-matrix-secret-0123456789abcdef';
 const BYOK_KEY = 'sk-victim-byok-key-DO-NOT-LEAK-4242';
-/** Routes anyone may read: the catalog and the contract's own description. */
-const PUBLIC = new Set(['get /operations', 'get /openapi.json']);
+/**
+ * Routes without a token (auth `none` in the table): the catalog, the contract's own
+ * description, the payment webhook (its signature is its credential) and the demo gateway's page.
+ */
+const isPublic = (route: { auth: string }) => route.auth === 'none';
 
 const sampleBody: Record<string, unknown> = {
   'post /estimate': { operation: 'sql_generation', prompt: 'x' },
@@ -20,6 +23,8 @@ const sampleBody: Record<string, unknown> = {
   'put /admin/workspaces/{id}/license': { builders: 1, creditsPerBuilder: 1, cycleAnchorDay: 1 },
   'post /admin/workspaces/{id}/addons': { credits: 100, reference: 'steal' },
   'post /admin/workspaces/{id}/tokens': { builder: 'intruder' },
+  'put /admin/workspaces/{id}/purchase-settings': { whoMayBuy: 'any_builder' },
+  'post /purchases': { credits: 100 },
 };
 
 /** The OpenAI-compatible gateway at /v1 (outside /api/v1): builder routes, errors in OpenAI's shape. */
@@ -43,7 +48,7 @@ function captureConsole(): { lines: string[]; restore: () => void } {
 onEachStore('access matrix: every endpoint x every wrong credential', (kind) => {
   let h: Harness;
   let output: ReturnType<typeof captureConsole>;
-  let victim: { id: string; token: string; holdId: string; conversationId: string };
+  let victim: { id: string; token: string; holdId: string; conversationId: string; purchaseId: string };
   let intruder: { id: string; token: string };
   let revoked: string;
   const answers: { where: string; status: number; headers: string; body: string }[] = [];
@@ -52,6 +57,7 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     output = captureConsole();
     h = await Harness.open(kind, {
       ai: { provider: { provider: 'demo' }, providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } }, secret: SECRET, allowPrivateByokUrls: true },
+      payments: { pricePer100: 1000, currency: 'usd', maxCredits: 10_000 },
     });
     const v = await h.workspace({ builders: 2, creditsPerBuilder: 100, addon: 100 });
     const hold = await h.request('POST', '/holds', v.token, { operation: 'sql_generation', credits: 7.777, idempotencyKey: key() });
@@ -65,7 +71,9 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     assert.ok(conversationId, `no conversation in ${stream.slice(0, 300)}`);
     const byok = await h.request('PUT', '/byok', v.token, { provider: 'openai', apiKey: BYOK_KEY, baseUrl: 'http://127.0.0.1:9/v1' });
     assert.equal(byok.status, 200, JSON.stringify(byok.body));
-    victim = { id: v.id, token: v.token, holdId: hold.body.id, conversationId };
+    const purchase = await h.request('POST', '/purchases', v.token, { credits: 700 });
+    assert.equal(purchase.status, 201, JSON.stringify(purchase.body));
+    victim = { id: v.id, token: v.token, holdId: hold.body.id, conversationId, purchaseId: purchase.body.id };
     revoked = v.tokens[1]!;
     await h.ledger.revokeToken(revoked);
     const i = await h.workspace({ builders: 1, creditsPerBuilder: 5 });
@@ -80,7 +88,14 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization !== undefined) headers.authorization = authorization;
     const body = sampleBody[`${method} ${path}`];
-    const resolved = path.replace('{id}', path.startsWith('/admin') ? victim.id : path.startsWith('/holds') ? victim.holdId : victim.conversationId);
+    const id = path.startsWith('/admin')
+      ? victim.id
+      : path.startsWith('/holds')
+        ? victim.holdId
+        : path.startsWith('/purchases')
+          ? victim.purchaseId
+          : victim.conversationId;
+    const resolved = path.replace('{id}', id);
     const response = await h.fetch(`/api/v1${resolved}`, {
       method: method.toUpperCase(),
       headers,
@@ -93,7 +108,7 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
 
   it('refuses no token, a malformed, unknown or revoked token with 401 on every non-public route (403 on admin routes)', async () => {
     for (const r of ROUTES) {
-      if (PUBLIC.has(`${r.method} ${r.path}`)) continue;
+      if (isPublic(r)) continue;
       for (const [label, auth] of [
         ['no token', undefined],
         ['malformed', 'Bearer'],
@@ -112,11 +127,11 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
 
   it("never lets another workspace's builder see or touch the victim's data", async () => {
     for (const r of ROUTES) {
-      if (PUBLIC.has(`${r.method} ${r.path}`) || r.admin) continue;
+      if (isPublic(r) || r.admin) continue;
       const { status, text } = await send(r.method, r.path, `Bearer ${intruder.token}`, `intruder ${r.method} ${r.path}`);
       if (r.path.includes('{id}')) assert.equal(status, 404, `intruder on ${r.method.toUpperCase()} ${r.path}`);
       assert.ok(status < 500, `${r.path}: ${status}`);
-      for (const secret of [victim.id, victim.holdId, victim.conversationId, 'victim secret prompt', '7.777']) {
+      for (const secret of [victim.id, victim.holdId, victim.conversationId, victim.purchaseId, 'victim secret prompt', '7.777']) {
         assert.ok(!text.includes(secret), `${r.method.toUpperCase()} ${r.path} showed the victim's ${secret}`);
       }
     }
@@ -124,11 +139,24 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     assert.equal(victimBalance.body.held, 7.777);
   });
 
+  it('the public routes show no workspace anything with any token; the webhook refuses what is not signed', async () => {
+    for (const r of ROUTES.filter(isPublic)) {
+      for (const [label, auth] of [['no token', undefined], ['intruder', `Bearer ${intruder.token}`], ['admin', `Bearer ${ADMIN_TOKEN}`]] as const) {
+        const { status, text } = await send(r.method, r.path, auth, `${label} ${r.method} ${r.path}`);
+        assert.ok(status < 500, `${label} on ${r.method.toUpperCase()} ${r.path}: ${status}`);
+        if (r.path === '/webhooks/stripe') assert.equal(status, 400, `${label}: ${text}`);
+        for (const secret of [victim.id, victim.holdId, victim.conversationId, victim.purchaseId, 'victim secret prompt']) {
+          assert.ok(!text.includes(secret), `${r.method.toUpperCase()} ${r.path} showed the victim's ${secret}`);
+        }
+      }
+    }
+  });
+
   it('refuses a builder token on every admin route with 403, and the admin token as a builder with 403', async () => {
     for (const r of ROUTES.filter((route) => route.admin)) {
       assert.equal((await send(r.method, r.path, `Bearer ${victim.token}`, `builder on ${r.path}`)).status, 403, r.path);
     }
-    for (const r of ROUTES.filter((route) => !route.admin && !PUBLIC.has(`${route.method} ${route.path}`))) {
+    for (const r of ROUTES.filter((route) => !route.admin && !isPublic(route))) {
       assert.equal((await send(r.method, r.path, `Bearer ${ADMIN_TOKEN}`, `admin on ${r.path}`)).status, 403, r.path);
     }
   });

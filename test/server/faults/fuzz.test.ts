@@ -11,6 +11,7 @@ onEachStore('fuzzed requests on every endpoint', (kind) => {
   before(async () => {
     h = await Harness.open(kind, {
       ai: { provider: { provider: 'demo' }, providerOptions: { demo: { firstChunkDelayMs: 0, chunkDelayMs: 0 } }, secret: 'fuzz-secret-0123456789abcdef' },
+      payments: { pricePer100: 1000, currency: 'usd', maxCredits: 10_000 },
     });
   });
   after(() => h.close());
@@ -18,7 +19,17 @@ onEachStore('fuzzed requests on every endpoint', (kind) => {
   it(`${CASES} fuzzed bodies, query strings and headers: never a 5xx, every refusal a 4xx with a code and a message, the books balanced`, { timeout: 300_000 }, async () => {
     const ws = await h.workspace({ builders: 1, creditsPerBuilder: 100, addon: 100 });
     const hold = await h.request('POST', '/holds', ws.token, { operation: 'sql_generation', credits: 3, idempotencyKey: key() });
-    const report = await fuzzApi(h, { cases: CASES, seed: kind.name === 'pglite' ? 1 : 2, token: ws.token, workspaceId: ws.id, holdId: hold.body.id });
+    const purchase = await h.request('POST', '/purchases', ws.token, { credits: 300 });
+    const sessionId = new URL(purchase.body.checkoutUrl as string).pathname.split('/').pop()!;
+    const report = await fuzzApi(h, {
+      cases: CASES,
+      seed: kind.name === 'pglite' ? 1 : 2,
+      token: ws.token,
+      workspaceId: ws.id,
+      holdId: hold.body.id,
+      purchaseId: purchase.body.id,
+      sessionId,
+    });
     assert.deepEqual(report.violations, []);
     assert.equal(report.cases, CASES);
     const statuses = Object.keys(report.byStatus).map(Number);

@@ -27,6 +27,13 @@ describe('credit-chat-server CLI', () => {
     const addon = JSON.parse((await admin(dataDir, 'add-credits', '--workspace', ws.id, '--credits', '200', '--reference', 'po-1')).stdout);
     assert.equal(addon.credits, 200);
     const { token } = JSON.parse((await admin(dataDir, 'issue-token', '--workspace', ws.id, '--builder', 'alice')).stdout) as { token: string };
+    const billing = JSON.parse((await admin(dataDir, 'issue-token', '--workspace', ws.id, '--builder', 'carol', '--role', 'billing')).stdout) as { token: string };
+    const settings = JSON.parse((await admin(dataDir, 'purchase-settings', '--workspace', ws.id, '--who-may-buy', 'billing_role')).stdout);
+    assert.deepEqual(settings, { whoMayBuy: 'billing_role' });
+    await assert.rejects(admin(dataDir, 'purchase-settings', '--workspace', ws.id, '--who-may-buy', 'everyone'), (err: { stderr: string }) => {
+      assert.equal(JSON.parse(err.stderr.trim().split('\n').at(-1)!).error.field, 'whoMayBuy');
+      return true;
+    });
 
     await assert.rejects(admin(dataDir, 'add-credits', '--workspace', ws.id, '--credits', '150', '--reference', 'po-2'), (err: { stderr: string }) => {
       const body = JSON.parse(err.stderr.trim().split('\n').at(-1)!);
@@ -40,6 +47,11 @@ describe('credit-chat-server CLI', () => {
       const balance = (await response.json()) as { total: number; monthly: { allocated: number } };
       assert.equal(balance.total, 1700);
       assert.equal(balance.monthly.allocated, 1500);
+      // only the billing role may buy now: alice is refused, carol (--role billing) is not
+      const buy = (bearer: string) =>
+        fetch(`${server.url}/purchases`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{"credits":100}' });
+      assert.equal((await buy(token)).status, 403);
+      assert.equal((await buy(billing.token)).status, 201);
       // PGlite is one process's database: a second process on the same directory is refused.
       await assert.rejects(admin(dataDir, 'issue-token', '--workspace', ws.id, '--builder', 'bob'), /in use by process/);
     } finally {

@@ -31,7 +31,13 @@ function validBody(method: string, path: string): unknown {
     case 'post /admin/workspaces/{id}/addons':
       return { credits: 100, reference: key };
     case 'post /admin/workspaces/{id}/tokens':
-      return { builder: 'fuzz-builder' };
+      return { builder: 'fuzz-builder', roles: ['billing'] };
+    case 'put /admin/workspaces/{id}/purchase-settings':
+      return { whoMayBuy: 'any_builder' };
+    case 'post /purchases':
+      return { credits: 300, promoCode: 'DEMO10', returnUrl: 'http://localhost/editor' };
+    case 'post /demo-checkout/{session}':
+      return 'action=cancel';
     case 'post /v1/chat/completions':
       return {
         model: 'credit-chat-demo-1',
@@ -66,6 +72,8 @@ const oddNumber = fc.oneof(
 const oddString = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 50 }), fc.constantFrom('', ' ', '\u0000', '../../etc/passwd', "'; DROP TABLE grants; --", 'x'.repeat(5000)));
 
 function mutate(body: unknown): fc.Arbitrary<string | undefined> {
+  // a form body (the demo checkout page's): sent as it is, or as fuzzed text
+  if (typeof body === 'string') return fc.oneof(fc.constant(body), fc.constant('action=pay'), oddString);
   const object = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const fields = Object.keys(object);
   const field = fields.length ? fc.constantFrom(...fields) : fc.constant('x');
@@ -82,7 +90,11 @@ function mutate(body: unknown): fc.Arbitrary<string | undefined> {
 
 const queryString = fc.oneof(
   fc.constant(''),
-  fc.dictionary(fc.constantFrom('limit', 'cursor', 'order', 'x'), fc.oneof(oddString, fc.integer().map(String)), { maxKeys: 3 }).map(
+  fc.dictionary(
+    fc.constantFrom('limit', 'cursor', 'order', 'x', 'credits', 'promoCode', 'from', 'to', 'groupBy'),
+    fc.oneof(oddString, fc.integer().map(String), fc.constantFrom('300', 'DEMO10', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 'operation')),
+    { maxKeys: 4 },
+  ).map(
     (params) => '?' + new URLSearchParams(params).toString(),
   ),
 );
@@ -113,7 +125,7 @@ const FUZZED_ROUTES = [
 ];
 
 /** Sends `cases` fuzzed requests across every route; every answer must be a 2xx or a well-formed 4xx. */
-export async function fuzzApi(h: Harness, options: { cases: number; seed: number; token: string; workspaceId: string; holdId: string }): Promise<FuzzReport> {
+export async function fuzzApi(h: Harness, options: FuzzOptions): Promise<FuzzReport> {
   const report: FuzzReport = { cases: 0, byStatus: {}, violations: [] };
   const restoreFetch = refuseNonLoopbackFetch();
   try {
@@ -124,7 +136,18 @@ export async function fuzzApi(h: Harness, options: { cases: number; seed: number
   return report;
 }
 
-async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; token: string; workspaceId: string; holdId: string }, report: FuzzReport): Promise<void> {
+/** The ids the fuzzer puts in paths besides fuzzed ones: a hold, the workspace, a purchase and its demo Checkout session. */
+export interface FuzzOptions {
+  cases: number;
+  seed: number;
+  token: string;
+  workspaceId: string;
+  holdId: string;
+  purchaseId?: string;
+  sessionId?: string;
+}
+
+async function fuzzRoutes(h: Harness, options: FuzzOptions, report: FuzzReport): Promise<void> {
   const route = fc.constantFrom(...FUZZED_ROUTES);
   const authorization = fc.oneof(
     { weight: 6, arbitrary: fc.constant(`Bearer ${options.token}`) },
@@ -132,7 +155,8 @@ async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; to
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.oneof(fc.string(), fc.constantFrom('Bearer', 'Bearer ', 'Basic abc', `Bearer ${options.token}x`, `bearer ${options.token}`)) },
   );
-  const pathId = fc.oneof(fc.constantFrom(options.holdId, options.workspaceId, 'missing', 'hold_0'), oddString.map(encodeURIComponent));
+  const known = [options.holdId, options.workspaceId, options.purchaseId, options.sessionId].filter((id): id is string => id !== undefined);
+  const pathId = fc.oneof(fc.constantFrom(...known, 'missing', 'hold_0'), oddString.map(encodeURIComponent));
   const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined);
 
   await fc.assert(
@@ -143,7 +167,7 @@ async function fuzzRoutes(h: Harness, options: { cases: number; seed: number; to
       queryString,
       contentType,
       async ({ route: r, body }, auth, id, query, type) => {
-        const path = r.path.replace('{id}', id);
+        const path = r.path.replace(/\{(id|session)\}/, id);
         const headers: Record<string, string> = {};
         if (auth !== undefined) headers.authorization = auth;
         if (type) headers['content-type'] = type;
