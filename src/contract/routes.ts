@@ -1,6 +1,6 @@
 import type { RouteDef } from './route-def.js';
 import { deleteByok, getByok, putByok } from './routes-byok.js';
-import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense } from './routes-admin.js';
+import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense, setOrigins } from './routes-admin.js';
 import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
 import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
 import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
@@ -46,6 +46,7 @@ export const ROUTES = [
   setLicense,
   grantAddon,
   issueToken,
+  setOrigins,
   createChatCompletion,
   listModels,
   retrieveModel,

@@ -21,6 +21,7 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
   credit-chat-server admin add-credits --workspace ID --credits N --reference REF
   credit-chat-server admin issue-token --workspace ID --builder NAME
+      (a long-lived token that never expires, for scripts; the admin API's tokens last 15 minutes)
       (admin commands take --data-dir or --database-url too, and print JSON)
 
 Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite

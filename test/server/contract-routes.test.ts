@@ -205,6 +205,22 @@ describe('every route answers as the document says', () => {
     await call(r.issueToken, 403, { token, params, body: { builder: 'x' } });
     await call(r.issueToken, 404, { params: gone, body: { builder: 'x' } });
     await call(r.issueToken, 413, { params, raw: big });
+    const minted = await call(r.issueToken, 201, { params, body: { builder: 'someone', ttlSeconds: 60, roles: ['billing'] } });
+    assert.deepEqual(minted.roles, ['billing']);
+    await call(r.issueToken, 400, { params, body: { builder: 'someone', ttlSeconds: 0 } });
+    const origins = { origins: ['https://app.example.com', 'https://*.example.com'] };
+    await call(r.setOrigins, 200, { params, body: origins });
+    await call(r.setOrigins, 400, { params, body: { origins: ['https://app.example.com/path'] } });
+    await call(r.setOrigins, 401, { token: null, params, body: origins });
+    await call(r.setOrigins, 403, { token, params, body: origins });
+    await call(r.setOrigins, 404, { params: gone, body: origins });
+    await call(r.setOrigins, 413, { params, raw: big });
+    // the workspace's browser requests from elsewhere: 403 origin_not_allowed; an expired token: 401 token_expired
+    const own = await call(r.issueToken, 201, { params, body: { builder: 'browser', ttlSeconds: 1 } });
+    await call(r.getBalance, 403, { token: own.token, headers: { origin: 'https://evil.test' } });
+    h.clock.advance(1000);
+    const expired = await call(r.getBalance, 401, { token: own.token });
+    assert.equal(expired.error.code, 'token_expired');
   });
 
   it('the ledger routes: success and each refusal', async () => {

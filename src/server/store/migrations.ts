@@ -161,4 +161,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'learned estimates: the instance history of each operation type',
     sql: `CREATE INDEX ai_requests_instance_completed ON ai_requests (operation, settled_at DESC) WHERE finish = 'complete';`,
   },
+  {
+    version: 5,
+    name: 'tokens that expire, with roles; allowed origins per workspace; conversation titles, deletion and feedback',
+    sql: `ALTER TABLE builder_tokens ADD COLUMN expires_at timestamptz, ADD COLUMN roles text[] NOT NULL DEFAULT '{}';
+ALTER TABLE workspaces ADD COLUMN allowed_origins text[] NOT NULL DEFAULT '{}';
+ALTER TABLE conversations ADD COLUMN deleted_at timestamptz;
+ALTER TABLE messages ADD COLUMN feedback jsonb;`,
+  },
 ];

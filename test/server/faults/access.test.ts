@@ -20,6 +20,7 @@ const sampleBody: Record<string, unknown> = {
   'put /admin/workspaces/{id}/license': { builders: 1, creditsPerBuilder: 1, cycleAnchorDay: 1 },
   'post /admin/workspaces/{id}/addons': { credits: 100, reference: 'steal' },
   'post /admin/workspaces/{id}/tokens': { builder: 'intruder' },
+  'put /admin/workspaces/{id}/origins': { origins: ['https://intruder.test'] },
 };
 
 /** The OpenAI-compatible gateway at /v1 (outside /api/v1): builder routes, errors in OpenAI's shape. */

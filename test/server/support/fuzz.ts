@@ -31,7 +31,9 @@ function validBody(method: string, path: string): unknown {
     case 'post /admin/workspaces/{id}/addons':
       return { credits: 100, reference: key };
     case 'post /admin/workspaces/{id}/tokens':
-      return { builder: 'fuzz-builder' };
+      return { builder: 'fuzz-builder', ttlSeconds: 600, roles: ['billing'] };
+    case 'put /admin/workspaces/{id}/origins':
+      return { origins: ['https://app.example.com', 'https://*.example.com'] };
     case 'post /v1/chat/completions':
       return {
         model: 'credit-chat-demo-1',
