@@ -1,7 +1,7 @@
 import type { RouteDef } from './route-def.js';
 import { deleteByok, getByok, putByok } from './routes-byok.js';
 import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense, setOrigins } from './routes-admin.js';
-import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
+import { chat, deleteConversation, estimate, getConversation, listConversations, putFeedback, updateConversation } from './routes-chat.js';
 import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
 import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
 
@@ -39,6 +39,9 @@ export const ROUTES = [
   listUsage,
   listConversations,
   getConversation,
+  updateConversation,
+  deleteConversation,
+  putFeedback,
   putByok,
   getByok,
   deleteByok,

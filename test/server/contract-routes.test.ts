@@ -284,6 +284,26 @@ describe('every route answers as the document says', () => {
     await call(r.listConversations, 200);
     await call(r.getConversation, 200, { params: { id: conversationId } });
     await call(r.getConversation, 404, { params: gone });
+    const conversation = await call(r.getConversation, 200, { params: { id: conversationId } });
+    const answerId = conversation.messages[1].id as string;
+    const feedback = { rating: 'up', comment: 'right join' };
+    await call(r.putFeedback, 200, { params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 400, { params: { id: conversationId, messageId: answerId }, body: { rating: 'sideways' } });
+    await call(r.putFeedback, 401, { token: null, params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 403, { token: ADMIN_TOKEN, params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 404, { params: { id: conversationId, messageId: 'no_such_message' }, body: feedback });
+    await call(r.putFeedback, 413, { params: { id: conversationId, messageId: answerId }, raw: big });
+    const regenerated = await call(r.chat, 200, { body: { operation: 'sql_generation', conversationId, regenerateOf: answerId, idempotencyKey: key() } });
+    assert.equal(regenerated.at(-1).event, 'settled');
+    const versions = await call(r.getConversation, 200, { params: { id: conversationId } });
+    assert.equal(versions.messages[1].versions.length, 2);
+    await call(r.updateConversation, 200, { params: { id: conversationId }, body: { title: 'Orders per customer', activeMessageId: answerId } });
+    await call(r.updateConversation, 400, { params: { id: conversationId }, body: { title: '' } });
+    await call(r.updateConversation, 404, { params: gone, body: { title: 'x' } });
+    await call(r.updateConversation, 413, { params: { id: conversationId }, raw: big });
+    await call(r.deleteConversation, 200, { params: { id: conversationId } });
+    await call(r.deleteConversation, 404, { params: { id: conversationId } });
+    await call(r.deleteConversation, 401, { token: null, params: { id: conversationId } });
   });
 
   it('the BYOK routes', async () => {

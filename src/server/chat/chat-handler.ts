@@ -26,7 +26,8 @@ export function stillRunning(): ApiError {
 
 /** What makes two /chat requests with one idempotency key the same request. */
 export function chatRequestHash(body: ChatRequest): string {
-  return sha256(JSON.stringify(['chat', body.operation, body.prompt, body.conversationId ?? null]));
+  const place = body.regenerateOf !== undefined ? ['regenerate', body.regenerateOf] : body.editOf !== undefined ? ['edit', body.editOf] : [];
+  return sha256(JSON.stringify(['chat', body.operation, body.prompt ?? null, body.conversationId ?? null, ...place]));
 }
 
 /** Resolves with the first step, or with undefined when it takes longer than `ms`. */
@@ -83,7 +84,7 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Res
     await ai.requests.release(ref);
     throw err;
   }
-  const { plan, reservation, provider } = prepared;
+  const { plan, reservation, provider, prompt, placement } = prepared;
 
   const cancelled = new AbortController();
   const events = new MeteredRun(ai.runDeps, ctx, plan, reservation, provider, [c.req.raw.signal, ai.shutdownSignal, cancelled.signal]).events();
@@ -91,7 +92,7 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Res
   const first = events.next();
   let turn: Turn;
   try {
-    turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt: body.prompt });
+    turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt, placement });
     await ai.requests.attach(ref, { holdId: reservation.holdId, conversationId: turn.conversationId, messageId: turn.answerId });
   } catch (err) {
     cancelled.abort();
@@ -127,12 +128,12 @@ async function prepare(ai: AiRuntime, ref: AttemptRef, body: ChatRequest, conver
   const target = await ai.providers.resolve(ctx);
   // a BYOK key that does not decrypt is refused before anything is held
   const provider = target.connect();
-  const plan = await planChat(ai, ctx, target, { operation: body.operation, prompt: body.prompt, conversationId });
+  const { plan, prompt, placement } = await planChat(ai, ctx, target, { ...body, conversationId });
   const reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
     holdKey: `chat:${ref.key}:${ref.attempt}`,
     ttlSeconds: ai.holdTtlSeconds,
   });
-  return { plan, reservation, provider };
+  return { plan, reservation, provider, prompt, placement };
 }
 
 async function pump(

@@ -166,7 +166,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'tokens that expire, with roles; allowed origins per workspace; conversation titles, deletion and feedback',
     sql: `ALTER TABLE builder_tokens ADD COLUMN expires_at timestamptz, ADD COLUMN roles text[] NOT NULL DEFAULT '{}';
 ALTER TABLE workspaces ADD COLUMN allowed_origins text[] NOT NULL DEFAULT '{}';
-ALTER TABLE conversations ADD COLUMN deleted_at timestamptz;
-ALTER TABLE messages ADD COLUMN feedback jsonb;`,
+ALTER TABLE conversations ADD COLUMN deleted_at timestamptz, ADD COLUMN active_message_id text;
+ALTER TABLE messages ADD COLUMN feedback jsonb, ADD COLUMN parent_id text REFERENCES messages (id);
+-- the conversations so far are one branch each: every message follows the one before it
+UPDATE messages m SET parent_id = p.id FROM messages p WHERE p.conversation_id = m.conversation_id AND p.seq = m.seq - 1;
+UPDATE conversations c SET active_message_id = (SELECT id FROM messages m WHERE m.conversation_id = c.id ORDER BY seq DESC LIMIT 1);
+CREATE INDEX messages_by_parent ON messages (parent_id);`,
   },
 ];

@@ -16,6 +16,8 @@ const sampleBody: Record<string, unknown> = {
   'post /debits': { operation: 'sql_generation', credits: 1, idempotencyKey: 'access-key-2' },
   'post /chat': { operation: 'sql_generation', prompt: 'x', idempotencyKey: 'access-key-3' },
   'put /byok': { provider: 'openai', apiKey: 'sk-attacker-0123456789' },
+  'patch /conversations/{id}': { title: 'stolen' },
+  'put /conversations/{id}/messages/{messageId}/feedback': { rating: 'down' },
   'post /admin/workspaces': { name: 'intruder' },
   'put /admin/workspaces/{id}/license': { builders: 1, creditsPerBuilder: 1, cycleAnchorDay: 1 },
   'post /admin/workspaces/{id}/addons': { credits: 100, reference: 'steal' },

@@ -22,6 +22,10 @@ function validBody(method: string, path: string): unknown {
       return { operation: 'custom_code', credits: 0.25, idempotencyKey: key, description: 'fuzz' };
     case 'post /chat':
       return { operation: 'custom_code', prompt: 'a debounce helper', idempotencyKey: key };
+    case 'patch /conversations/{id}':
+      return { title: 'fuzzed title' };
+    case 'put /conversations/{id}/messages/{messageId}/feedback':
+      return { rating: 'up', comment: 'fuzz' };
     case 'put /byok':
       return { provider: 'openai', apiKey: 'sk-fuzz-0123456789', model: 'gpt-4o-mini' };
     case 'post /admin/workspaces':
