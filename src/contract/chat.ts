@@ -11,7 +11,8 @@ const prompt = z.string().check(
 );
 const conversationId = z.string().check(z.minLength(1), z.maxLength(64));
 
-const messageId = z.string().check(z.minLength(1), z.maxLength(64));
+export const MessageId = z.string().check(z.minLength(1), z.maxLength(64));
+const messageId = MessageId;
 
 /** `regenerateOf` and `editOf` name a message of `conversationId`: it must be given with them. */
 const inConversation = z.refine<{ conversationId?: string; regenerateOf?: string; editOf?: string }>(
@@ -102,12 +103,7 @@ export type ChatEvent =
 export const MessageStatus = z.enum(['streaming', 'complete', 'stopped', 'failed']);
 
 export const FeedbackRating = z.enum(['up', 'down']);
-export const FeedbackRequest = z.strictObject({
-  rating: FeedbackRating,
-  comment: z.optional(z.string().check(z.maxLength(2000, { message: 'must be at most 2000 characters' }))),
-});
 export const Feedback = z.object({ rating: FeedbackRating, comment: z.optional(z.string()), updatedAt: IsoDateTime });
-export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
 export type Feedback = z.infer<typeof Feedback>;
 
 export const Message = z.object({
@@ -156,15 +152,3 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
-const title = z.string().check(
-  z.minLength(1, { message: 'must not be empty' }),
-  z.maxLength(200, { message: 'must be at most 200 characters' }),
-  z.refine((v) => v.trim().length > 0, { message: 'must not be blank' }),
-);
-/** PATCH /conversations/{id}: rename, or show another version (the branch through `activeMessageId`, to its newest end). */
-export const ConversationPatch = z
-  .strictObject({ title: z.optional(title), activeMessageId: z.optional(messageId) })
-  .check(z.refine((body) => body.title !== undefined || body.activeMessageId !== undefined, { message: 'is required', path: ['title'] }));
-export type ConversationPatch = z.infer<typeof ConversationPatch>;
-export const ConversationDeleted = z.object({ id: z.string(), deleted: z.literal(true) });
-export type ConversationDeleted = z.infer<typeof ConversationDeleted>;
