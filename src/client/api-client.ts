@@ -178,6 +178,9 @@ export class CreditApiClient {
   async send(method: string, path: string, body?: unknown, signal?: AbortSignal, accept = 'application/json'): Promise<Response> {
     const anonymous = path === relative(listOperationsCall.path);
     let token = anonymous || !this.tokens ? null : await this.tokens.token();
+    if (!anonymous && this.tokens && !token) {
+      throw new CreditApiError(401, 'unauthorized', 'No token: getToken answered none, so nothing was sent.');
+    }
     for (let attempt = 0; ; attempt++) {
       const response = await this.sendOnce(method, path, token, body, signal, accept);
       if (response.ok) return response;
