@@ -10,6 +10,7 @@ import { chatCall, estimateCall } from '../contract/routes-chat.js';
 import { getBalanceCall, listOperationsCall } from '../contract/routes-ledger.js';
 import type { ChatError, ChatEvent, ChatRequest, ChatReserved, EstimateRequest, Receipt } from '../contract/index.js';
 import { readServerSentEvents, type ServerSentEvent } from './sse.js';
+import { TokenKeeper, type TokenAnswer } from './token-keeper.js';
 
 type Schema<T> = z.ZodMiniType<T>;
 
@@ -44,7 +45,10 @@ export function isAbortError(error: unknown): boolean {
 
 export interface ApiClientOptions {
   apiBase: string;
-  getToken?: () => string | undefined | null | Promise<string | undefined | null>;
+  /** the token for each request (a bare client: nothing waits for it; the elements pass `tokens`) */
+  getToken?: () => TokenAnswer | Promise<TokenAnswer>;
+  /** the element's token keeper: requests wait for a token, and one 401 `token_expired` renews it and retries */
+  tokens?: TokenKeeper;
   fetch?: typeof fetch;
   /** Tells apart API users on one API base in query keys (e.g. a hash of the token); '' when there is one. */
   identity?: string;
@@ -71,13 +75,15 @@ export class CreditApiClient {
   readonly apiBase: string;
   /** apiBase and identity: the part of every query key that says whose data it is. */
   readonly scope: string;
-  private readonly getToken: ApiClientOptions['getToken'];
+  private readonly tokens: TokenKeeper | undefined;
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: ApiClientOptions) {
     this.apiBase = options.apiBase.replace(/\/+$/, '');
     this.scope = `${this.apiBase}|${options.identity ?? ''}`;
-    this.getToken = options.getToken;
+    const { getToken } = options;
+    const provider = getToken && (() => getToken());
+    this.tokens = options.tokens ?? (provider ? new TokenKeeper(() => ({ getToken: provider })) : undefined);
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -101,7 +107,7 @@ export class CreditApiClient {
    * breaks before it settles. Aborting `signal` rejects with the AbortError.
    */
   async chat(body: ChatRequest, { signal, onEvent }: ChatStreamOptions = {}): Promise<ChatOutcome> {
-    const response = await this.send(chatCall.method, relative(chatCall.path), body, signal, 'text/event-stream');
+    const response = await this.sendChat(body, signal);
     if (!response.body) throw new CreditApiError(response.status, 'invalid_response', '/chat answered no stream');
     let reserved: ChatReserved | undefined;
     let text = '';
@@ -112,7 +118,10 @@ export class CreditApiClient {
         const event = parseChatEvent(message);
         if (!event) continue;
         onEvent?.(event);
-        if (event.event === 'reserved') reserved = event.data;
+        if (event.event === 'reserved') {
+          reserved = event.data;
+          this.tokens?.noteStarter(reserved.conversationId, this.lastToken);
+        }
         else if (event.event === 'delta') text += event.data.text;
         else if (event.event === 'settled') return { reserved, text, receipt: event.data.receipt };
         else throw chatFailure(event.data);
@@ -136,11 +145,61 @@ export class CreditApiClient {
     return parsed.data;
   }
 
-  /** Sends a request and throws a CreditApiError for any non-2xx answer. */
+  private lastToken: string | null = null;
+
+  /**
+   * `POST /chat`, in a new conversation when the one named was started by another builder
+   * (the host switched builders through `getToken`): by the builder the token names when the
+   * host said, else by a 404 for a conversation started with another token.
+   */
+  private async sendChat(body: ChatRequest, signal: AbortSignal | undefined): Promise<Response> {
+    const send = (request: ChatRequest) => this.send(chatCall.method, relative(chatCall.path), request, signal, 'text/event-stream');
+    const started = body.conversationId === undefined ? undefined : this.tokens?.starterOf(body.conversationId);
+    if (!started || body.regenerateOf !== undefined || body.editOf !== undefined) return send(body);
+    // a request in a new conversation is another request: it gets its own idempotency key
+    const { conversationId: _dropped, ...rest } = body;
+    const fresh: ChatRequest = { ...rest, idempotencyKey: `${body.idempotencyKey.slice(0, 120)}-new` };
+    if (this.tokens) await this.tokens.token();
+    const identity = this.tokens?.identity ?? null;
+    if (started.identity !== null && identity !== null && started.identity !== identity) return send(fresh);
+    try {
+      return await send(body);
+    } catch (err) {
+      const otherToken = started.token !== null && this.lastToken !== started.token;
+      if (err instanceof CreditApiError && err.status === 404 && otherToken && started.identity === null) return send(fresh);
+      throw err;
+    }
+  }
+
+  /**
+   * Sends a request and throws a CreditApiError for any non-2xx answer. With a token keeper, it
+   * waits for a token, and after a 401 `token_expired` asks for a new one and sends once more.
+   */
   async send(method: string, path: string, body?: unknown, signal?: AbortSignal, accept = 'application/json'): Promise<Response> {
+    const anonymous = path === relative(listOperationsCall.path);
+    let token = anonymous || !this.tokens ? null : await this.tokens.token();
+    if (!anonymous && this.tokens && !token) {
+      throw new CreditApiError(401, 'unauthorized', 'No token: getToken answered none, so nothing was sent.');
+    }
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.sendOnce(method, path, token, body, signal, accept);
+      if (response.ok) return response;
+      const error = await errorFrom(response);
+      if (error.code === 'token_expired' && attempt === 0 && token && this.tokens) {
+        const renewed = await this.tokens.renew(token);
+        if (renewed && renewed !== token) {
+          token = renewed;
+          continue;
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async sendOnce(method: string, path: string, token: string | null, body: unknown, signal: AbortSignal | undefined, accept: string): Promise<Response> {
     const headers: Record<string, string> = { accept };
-    const token = await this.getToken?.();
     if (token) headers.authorization = `Bearer ${token}`;
+    this.lastToken = token;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -154,7 +213,6 @@ export class CreditApiClient {
       if (signal?.aborted) throw err;
       throw new CreditApiError(0, 'network', 'The credit service could not be reached.');
     }
-    if (!response.ok) throw await errorFrom(response);
     return response;
   }
 }

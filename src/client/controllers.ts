@@ -10,6 +10,7 @@ import {
 } from '@tanstack/query-core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { connectQueryClient } from './balance-sync.js';
+import type { TokenKeeper, TokenSource } from './token-keeper.js';
 
 /**
  * Keeps the host's QueryClient mounted (focus and online refetching, cross-tab balance sync)
@@ -172,5 +173,37 @@ export class MutationController<Data, Error, Variables> extends ObserverControll
   mutate(variables: Variables): Promise<Data> {
     if (!this.observer) this.sync();
     return (this.observer as MutationObserver<Data, Error, Variables>).mutate(variables);
+  }
+}
+
+/**
+ * Binds an element's TokenKeeper to its life: asks for a token when the element connects,
+ * keeps it fresh while connected, and wakes the requests that wait for a token as soon as
+ * the page sets `token` or `getToken` (even after the element's first render).
+ */
+export class TokenLink implements ReactiveController {
+  private seen: TokenSource = {};
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly keeper: TokenKeeper,
+    private readonly read: () => TokenSource,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.keeper.start();
+  }
+
+  hostUpdate(): void {
+    const now = this.read();
+    if (now.getToken === this.seen.getToken && now.token === this.seen.token) return;
+    this.seen = { getToken: now.getToken, token: now.token };
+    this.keeper.sourceChanged();
+  }
+
+  hostDisconnected(): void {
+    this.keeper.stop();
   }
 }

@@ -1,7 +1,8 @@
-import type { CaptureRequest, CreateHoldRequest, DebitRequest, UsageQuery } from '../contract/index.js';
+import type { CaptureRequest, ConversationPatch, CreateHoldRequest, DebitRequest, FeedbackRequest, UsageQuery } from '../contract/index.js';
 import { answerJson, API_BASE, routePath, successStatus, type RouteCall, type SuccessBody } from '../contract/route-def.js';
 import { getByok } from '../contract/routes-byok.js';
 import { getConversation, listConversations } from '../contract/routes-chat.js';
+import { deleteConversation, putFeedback, updateConversation } from '../contract/routes-conversations.js';
 import { captureHold, createHold, debit, listUsage, voidHold } from '../contract/routes-ledger.js';
 import { CreditApiClient } from './api-client.js';
 import type * as z from 'zod/mini';
@@ -56,6 +57,20 @@ export class CreditLedgerClient extends CreditApiClient {
 
   conversation(id: string, signal?: AbortSignal) {
     return this.call(getConversation, { params: { id }, signal });
+  }
+
+  /** Renames a conversation (`title`), or shows another version (`activeMessageId`); answers the conversation. */
+  updateConversation(id: string, body: ConversationPatch, signal?: AbortSignal) {
+    return this.call(updateConversation, { params: { id }, body, signal });
+  }
+
+  deleteConversation(id: string, signal?: AbortSignal) {
+    return this.call(deleteConversation, { params: { id }, signal });
+  }
+
+  /** 👍/👎 on an answer, with an optional comment; kept with the message. */
+  rateAnswer(conversationId: string, messageId: string, body: FeedbackRequest, signal?: AbortSignal) {
+    return this.call(putFeedback, { params: { id: conversationId, messageId }, body, signal });
   }
 
   byok(signal?: AbortSignal) {

@@ -18,7 +18,7 @@ export const creditKeys = {
   operations: (scope: string) => ['credit-chat', scope, 'operations'] as const,
   estimates: (scope: string) => ['credit-chat', scope, 'estimate'] as const,
   estimate: (scope: string, request: EstimateRequest) =>
-    ['credit-chat', scope, 'estimate', request.operation, request.prompt, request.conversationId ?? null] as const,
+    ['credit-chat', scope, 'estimate', request.operation, request.prompt, request.conversationId ?? null, request.regenerateOf ?? request.editOf ?? null] as const,
   chat: (scope: string) => ['credit-chat', scope, 'chat'] as const,
 };
 

@@ -57,12 +57,40 @@ export const AddonGrant = z.object({
   expiresAt: IsoDateTime,
 });
 
+/** Lifetime of a token minted over HTTP: 15 minutes unless `ttlSeconds` asks otherwise (1 s … 30 days). */
+export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
+export const MAX_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const IssueTokenRequest = z.strictObject({
   builder: BuilderId,
-  /** `billing`: may buy credits when the workspace allows only billing builders */
-  roles: z.optional(z.array(TokenRole).check(z.maxLength(8))),
+  ttlSeconds: z.optional(
+    z.number().check(z.int({ message: 'must be a whole number' }), z.minimum(1), z.maximum(MAX_TOKEN_TTL_SECONDS)),
+  ),
+  roles: z.optional(
+    z.array(TokenRole).check(
+      z.maxLength(16),
+      z.refine((roles) => new Set(roles).size === roles.length, { message: 'must not repeat a role' }),
+    ),
+  ),
 });
-export const IssueTokenResponse = z.object({ token: z.string(), builder: z.string(), workspaceId: z.string() });
+export const IssueTokenResponse = z.object({
+  token: z.string(),
+  builder: z.string(),
+  workspaceId: z.string(),
+  /** null only for the CLI's long-lived tokens */
+  expiresAt: z.nullable(IsoDateTime),
+  roles: z.array(z.string()),
+});
+
+/** `scheme://host[:port]`, where host may start with `*.` (any subdomain, at the left only). */
+const ORIGIN = /^(https?):\/\/(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$/;
+export const AllowedOrigin = z.string().check(
+  z.maxLength(260),
+  z.refine((v) => ORIGIN.test(v) && !(v.startsWith('*') || /:\/\/\*\.[^.]+(:\d+)?$/.test(v)), {
+    message: 'must be scheme://host[:port] in lowercase, with *. only as the leftmost label of a domain with at least two labels',
+  }),
+);
+export const OriginsRequest = z.strictObject({ origins: z.array(AllowedOrigin).check(z.maxLength(100)) });
+export const OriginsResponse = z.object({ workspaceId: z.string(), origins: z.array(z.string()) });
 
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
 export type LicenseRequest = z.infer<typeof LicenseRequest>;
@@ -71,3 +99,5 @@ export type AddonRequest = z.infer<typeof AddonRequest>;
 export type AddonGrant = z.infer<typeof AddonGrant>;
 export type IssueTokenRequest = z.infer<typeof IssueTokenRequest>;
 export type IssueTokenResponse = z.infer<typeof IssueTokenResponse>;
+export type OriginsRequest = z.infer<typeof OriginsRequest>;
+export type OriginsResponse = z.infer<typeof OriginsResponse>;

@@ -11,11 +11,31 @@ const prompt = z.string().check(
 );
 const conversationId = z.string().check(z.minLength(1), z.maxLength(64));
 
-export const EstimateRequest = z.strictObject({
-  operation: OperationType,
-  prompt: z.string().check(z.maxLength(MAX_PROMPT_CHARS, { message: `must be at most ${MAX_PROMPT_CHARS} characters` })),
-  conversationId: z.optional(conversationId),
-});
+export const MessageId = z.string().check(z.minLength(1), z.maxLength(64));
+const messageId = MessageId;
+
+/** `regenerateOf` and `editOf` name a message of `conversationId`: it must be given with them. */
+const inConversation = z.refine<{ conversationId?: string; regenerateOf?: string; editOf?: string }>(
+  (body) =>
+    body.conversationId !== undefined || (body.regenerateOf === undefined && body.editOf === undefined),
+  { message: 'is required with regenerateOf or editOf', path: ['conversationId'] },
+);
+const oneOfRegenerateOrEdit = z.refine<{ regenerateOf?: string; editOf?: string }>(
+  (body) => body.regenerateOf === undefined || body.editOf === undefined,
+  { message: 'cannot be given with editOf', path: ['regenerateOf'] },
+);
+
+export const EstimateRequest = z
+  .strictObject({
+    operation: OperationType,
+    prompt: z.string().check(z.maxLength(MAX_PROMPT_CHARS, { message: `must be at most ${MAX_PROMPT_CHARS} characters` })),
+    conversationId: z.optional(conversationId),
+    /** estimate a new version of this answer (the prompt is the one it answered; `prompt` is ignored) */
+    regenerateOf: z.optional(messageId),
+    /** estimate `prompt` sent in place of this earlier prompt of the builder's (a new branch) */
+    editOf: z.optional(messageId),
+  })
+  .check(inConversation, oneOfRegenerateOrEdit);
 export type EstimateRequest = z.infer<typeof EstimateRequest>;
 
 export const Estimate = z.object({
@@ -27,12 +47,26 @@ export const Estimate = z.object({
 });
 export type Estimate = z.infer<typeof Estimate>;
 
-export const ChatRequest = z.strictObject({
-  operation: OperationType,
-  prompt,
-  conversationId: z.optional(conversationId),
-  idempotencyKey: IdempotencyKey,
-});
+/**
+ * One AI operation. In a conversation, the prompt follows the active branch's last message;
+ * `regenerateOf` (an answer) answers that answer's prompt again, as a new version of it (no
+ * `prompt`); `editOf` (a prompt of the builder's) sends `prompt` in its place, as a new branch.
+ */
+export const ChatRequest = z
+  .strictObject({
+    operation: OperationType,
+    /** required, except with regenerateOf */
+    prompt: z.optional(prompt),
+    conversationId: z.optional(conversationId),
+    idempotencyKey: IdempotencyKey,
+    regenerateOf: z.optional(messageId),
+    editOf: z.optional(messageId),
+  })
+  .check(
+    z.refine((body) => body.prompt !== undefined || body.regenerateOf !== undefined, { message: 'is required', path: ['prompt'] }),
+    inConversation,
+    oneOfRegenerateOrEdit,
+  );
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
 /** Server-sent events of `POST /chat`, one schema per event name. */
@@ -68,6 +102,10 @@ export type ChatEvent =
 
 export const MessageStatus = z.enum(['streaming', 'complete', 'stopped', 'failed']);
 
+export const FeedbackRating = z.enum(['up', 'down']);
+export const Feedback = z.object({ rating: FeedbackRating, comment: z.optional(z.string()), updatedAt: IsoDateTime });
+export type Feedback = z.infer<typeof Feedback>;
+
 export const Message = z.object({
   id: z.string(),
   role: z.enum(['user', 'assistant']),
@@ -76,6 +114,16 @@ export const Message = z.object({
   status: MessageStatus,
   receipt: z.nullable(Receipt),
   createdAt: IsoDateTime,
+  /** the message this one follows (null for a conversation's first prompt) */
+  parentId: z.optional(z.nullable(z.string())),
+  /**
+   * The versions at this place, oldest first, this message among them: the regenerated
+   * answers to one prompt, or the edited prompts after one message. `1/2` is
+   * `versions.indexOf(id) + 1` of `versions.length`.
+   */
+  versions: z.optional(z.array(z.string())),
+  /** the builder's 👍/👎 on an answer */
+  feedback: z.optional(z.nullable(Feedback)),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -95,8 +143,12 @@ export type ConversationsResponse = z.infer<typeof ConversationsResponse>;
 export const Conversation = z.object({
   id: z.string(),
   title: z.string(),
+  /** the active branch, first prompt to last answer */
   messages: z.array(Message),
+  /** the last message of the active branch */
+  activeMessageId: z.optional(z.nullable(z.string())),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
 export type Conversation = z.infer<typeof Conversation>;
+

@@ -4,7 +4,11 @@ import * as z from 'zod/mini';
 export const ERROR_STATUS = {
   invalid_input: 400,
   unauthorized: 401,
+  /** the token was valid and has expired: mint a new one (distinct from unknown or revoked) */
+  token_expired: 401,
   forbidden: 403,
+  /** a browser request from an origin outside the workspace's allowed origins */
+  origin_not_allowed: 403,
   not_found: 404,
   insufficient_credits: 402,
   hold_not_pending: 409,

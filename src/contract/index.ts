@@ -3,6 +3,7 @@ export * from './operations.js';
 export * from './errors.js';
 export * from './ledger.js';
 export * from './chat.js';
+export * from './conversations.js';
 export * from './byok.js';
 export * from './admin.js';
 export * as routes from './routes.js';

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 
 type Schema = z.ZodMiniType;
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `builder`: a builder token (Bearer); `admin`: CREDIT_CHAT_ADMIN_TOKEN; `none`: anyone. */
 export type Auth = 'none' | 'builder' | 'admin';
 

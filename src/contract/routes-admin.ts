@@ -1,5 +1,16 @@
 import * as z from 'zod/mini';
-import { AddonGrant, AddonRequest, CreateWorkspaceRequest, CreateWorkspaceResponse, IssueTokenRequest, IssueTokenResponse, License, LicenseRequest } from './admin.js';
+import {
+  AddonGrant,
+  AddonRequest,
+  CreateWorkspaceRequest,
+  CreateWorkspaceResponse,
+  IssueTokenRequest,
+  IssueTokenResponse,
+  License,
+  LicenseRequest,
+  OriginsRequest,
+  OriginsResponse,
+} from './admin.js';
 import { ErrorBody as E } from './errors.js';
 import { IdParams, type RouteDef } from './route-def.js';
 
@@ -53,9 +64,21 @@ export const issueToken = {
   method: 'POST',
   path: '/api/v1/admin/workspaces/{id}/tokens',
   auth: 'admin',
-  summary: 'Issue a builder token',
+  summary: 'Issue a builder token: it expires after ttlSeconds (default 900), and carries roles',
   resource: 'workspace',
   params: IdParams,
   body: IssueTokenRequest,
   answers: { 201: IssueTokenResponse, 400: E, 401: E, 403: E, 404: E, 413: E, 500: E, 503: E },
+} as const satisfies RouteDef;
+
+export const setOrigins = {
+  id: 'setOrigins',
+  method: 'PUT',
+  path: '/api/v1/admin/workspaces/{id}/origins',
+  auth: 'admin',
+  summary: "Set the workspace's allowed browser origins: a request with another Origin answers 403 origin_not_allowed",
+  resource: 'workspace',
+  params: IdParams,
+  body: OriginsRequest,
+  answers: { 200: OriginsResponse, 400: E, 401: E, 403: E, 404: E, 413: E, 500: E, 503: E },
 } as const satisfies RouteDef;

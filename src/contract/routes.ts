@@ -1,7 +1,8 @@
 import type { RouteDef } from './route-def.js';
 import { deleteByok, getByok, putByok } from './routes-byok.js';
-import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense } from './routes-admin.js';
+import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense, setOrigins } from './routes-admin.js';
 import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
+import { deleteConversation, putFeedback, updateConversation } from './routes-conversations.js';
 import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
 import { captureHold, createHold, debit, getBalance, listOperations, listUsage, voidHold } from './routes-ledger.js';
 import {
@@ -33,6 +34,7 @@ export * from './route-def.js';
 export * from './routes-admin.js';
 export * from './routes-byok.js';
 export * from './routes-chat.js';
+export * from './routes-conversations.js';
 export * from './routes-gateway.js';
 export * from './routes-ledger.js';
 export * from './routes-purchases.js';
@@ -52,6 +54,9 @@ export const ROUTES = [
   listUsage,
   listConversations,
   getConversation,
+  updateConversation,
+  deleteConversation,
+  putFeedback,
   putByok,
   getByok,
   deleteByok,
@@ -59,6 +64,7 @@ export const ROUTES = [
   setLicense,
   grantAddon,
   issueToken,
+  setOrigins,
   createChatCompletion,
   listModels,
   retrieveModel,

@@ -22,6 +22,7 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
   credit-chat-server admin add-credits --workspace ID --credits N --reference REF
   credit-chat-server admin issue-token --workspace ID --builder NAME [--role billing]
+      (a long-lived token that never expires, for scripts; the admin API's tokens last 15 minutes)
   credit-chat-server admin purchase-settings --workspace ID --who-may-buy any_builder|billing_role
       (admin commands take --data-dir or --database-url too, and print JSON)
 
@@ -158,7 +159,7 @@ async function adminCommand(args: string[]): Promise<number> {
         break;
       case 'issue-token': {
         const request = parse(IssueTokenRequest, { builder: values.builder, roles: values.role });
-        result = await ledger.issueToken(workspace(), request.builder, request.roles);
+        result = await ledger.issueToken(workspace(), request.builder, { roles: request.roles });
         break;
       }
       case 'purchase-settings':

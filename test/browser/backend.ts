@@ -59,6 +59,13 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
     }
     return c.json({ workspaceId: created.id, token: tokens[0], tokens });
   });
+  // The host's server side of the token exchange: a builder token minted through the real admin
+  // API, with its lifetime, answered as the API answers it ({ token, expiresAt, builder, workspaceId }).
+  fixtures.post('/__test__/token', async (c) => {
+    const { workspaceId, builder, ttlSeconds } = (await c.req.json()) as { workspaceId: string; builder: string; ttlSeconds?: number };
+    const minted = await call(issueToken, { builder, ...(ttlSeconds ? { ttlSeconds } : {}) }, { id: workspaceId });
+    return c.json(await minted.json(), minted.status as 201);
+  });
   let upstreamToken: Promise<string> | undefined;
   const byokUpstreamToken = () =>
     (upstreamToken ??= (async () => {

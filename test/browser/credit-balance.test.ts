@@ -164,7 +164,8 @@ describe('<credit-balance>', () => {
   });
 
   it('says the balance is unavailable when the server cannot answer it', async () => {
-    const el = await fixture<CreditBalance>(html`<credit-balance api-base="/api/v1/missing"></credit-balance>`);
+    // (with a token: without one the element sends nothing and waits for it)
+    const el = await fixture<CreditBalance>(html`<credit-balance api-base="/api/v1/missing" token="cct_any"></credit-balance>`);
     await waitUntil(() => name(parts(el).trigger) === 'AI credits unavailable', 'no error state', { timeout: 5000 });
   });
 

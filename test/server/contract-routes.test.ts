@@ -233,6 +233,22 @@ describe('every route answers as the document says', () => {
     await call(r.issueToken, 403, { token, params, body: { builder: 'x' } });
     await call(r.issueToken, 404, { params: gone, body: { builder: 'x' } });
     await call(r.issueToken, 413, { params, raw: big });
+    const minted = await call(r.issueToken, 201, { params, body: { builder: 'someone', ttlSeconds: 60, roles: ['billing'] } });
+    assert.deepEqual(minted.roles, ['billing']);
+    await call(r.issueToken, 400, { params, body: { builder: 'someone', ttlSeconds: 0 } });
+    const origins = { origins: ['https://app.example.com', 'https://*.example.com'] };
+    await call(r.setOrigins, 200, { params, body: origins });
+    await call(r.setOrigins, 400, { params, body: { origins: ['https://app.example.com/path'] } });
+    await call(r.setOrigins, 401, { token: null, params, body: origins });
+    await call(r.setOrigins, 403, { token, params, body: origins });
+    await call(r.setOrigins, 404, { params: gone, body: origins });
+    await call(r.setOrigins, 413, { params, raw: big });
+    // the workspace's browser requests from elsewhere: 403 origin_not_allowed; an expired token: 401 token_expired
+    const own = await call(r.issueToken, 201, { params, body: { builder: 'browser', ttlSeconds: 1 } });
+    await call(r.getBalance, 403, { token: own.token, headers: { origin: 'https://evil.test' } });
+    h.clock.advance(1000);
+    const expired = await call(r.getBalance, 401, { token: own.token });
+    assert.equal(expired.error.code, 'token_expired');
   });
 
   it('the ledger routes: success and each refusal', async () => {
@@ -296,6 +312,26 @@ describe('every route answers as the document says', () => {
     await call(r.listConversations, 200);
     await call(r.getConversation, 200, { params: { id: conversationId } });
     await call(r.getConversation, 404, { params: gone });
+    const conversation = await call(r.getConversation, 200, { params: { id: conversationId } });
+    const answerId = conversation.messages[1].id as string;
+    const feedback = { rating: 'up', comment: 'right join' };
+    await call(r.putFeedback, 200, { params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 400, { params: { id: conversationId, messageId: answerId }, body: { rating: 'sideways' } });
+    await call(r.putFeedback, 401, { token: null, params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 403, { token: ADMIN_TOKEN, params: { id: conversationId, messageId: answerId }, body: feedback });
+    await call(r.putFeedback, 404, { params: { id: conversationId, messageId: 'no_such_message' }, body: feedback });
+    await call(r.putFeedback, 413, { params: { id: conversationId, messageId: answerId }, raw: big });
+    const regenerated = await call(r.chat, 200, { body: { operation: 'sql_generation', conversationId, regenerateOf: answerId, idempotencyKey: key() } });
+    assert.equal(regenerated.at(-1).event, 'settled');
+    const versions = await call(r.getConversation, 200, { params: { id: conversationId } });
+    assert.equal(versions.messages[1].versions.length, 2);
+    await call(r.updateConversation, 200, { params: { id: conversationId }, body: { title: 'Orders per customer', activeMessageId: answerId } });
+    await call(r.updateConversation, 400, { params: { id: conversationId }, body: { title: '' } });
+    await call(r.updateConversation, 404, { params: gone, body: { title: 'x' } });
+    await call(r.updateConversation, 413, { params: { id: conversationId }, raw: big });
+    await call(r.deleteConversation, 200, { params: { id: conversationId } });
+    await call(r.deleteConversation, 404, { params: { id: conversationId } });
+    await call(r.deleteConversation, 401, { token: null, params: { id: conversationId } });
   });
 
   it('the BYOK routes', async () => {

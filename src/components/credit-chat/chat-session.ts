@@ -166,7 +166,8 @@ export class ChatSession implements ReactiveController {
       this.host.dispatchEvent(new CreditInsufficientEvent({ needed, available }));
     }
     if (status === 429) this.startCountdown(apiError.retryAfter ?? DEFAULT_RETRY_AFTER);
-    this.host.dispatchEvent(new CreditErrorEvent({ code, status, message }));
+    // a 402 is told once, as credit-insufficient (its own event, with needed and available)
+    if (code !== 'insufficient_credits') this.host.dispatchEvent(new CreditErrorEvent({ code, status, message }));
   }
 
   private startCountdown(seconds: number) {

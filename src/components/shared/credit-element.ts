@@ -2,14 +2,19 @@ import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { QueryClient } from '@tanstack/query-core';
 import { CreditApiClient } from '../../client/api-client.js';
-import { QueryClientLink } from '../../client/controllers.js';
+import { QueryClientLink, TokenLink } from '../../client/controllers.js';
+import { TokenKeeper, type TokenProvider } from '../../client/token-keeper.js';
 import { creditKeys, identityOf, sharedQueryClient } from '../../client/query.js';
 import { localeFormat, type LocaleFormat } from '../../i18n/format.js';
 import { mergeStrings, type CreditStrings } from '../../i18n/strings.js';
 import { resumePurchase } from './buy-credits.js';
 
-/** How the elements find the credit API: the token as a string or from a function the host supplies. */
-export type TokenSource = () => string | undefined | null | Promise<string | undefined | null>;
+/**
+ * The host's token function, called with the token the element holds (null the first time):
+ * it answers the token, or its server's `{ token, expiresAt, builder, workspaceId }` (see
+ * src/client/token-keeper.ts), and is asked again shortly before `expiresAt`.
+ */
+export type TokenSource = TokenProvider;
 
 /**
  * What `<credit-chat>` and `<credit-balance>` share: where the API is and how to authenticate,
@@ -37,11 +42,17 @@ export class CreditElement extends LitElement {
   /** Translations: any of the default strings replaced (see `src/i18n/strings.ts`). */
   @property({ attribute: false }) strings?: Partial<CreditStrings>;
 
-  private clientCache: { key: string; getToken: TokenSource | undefined; client: CreditApiClient } | undefined;
+  private clientCache: { key: string; client: CreditApiClient } | undefined;
+
+  /** The element's token: nothing is sent before it has one; renewed before it expires. */
+  protected readonly tokens = new TokenKeeper(() => ({ getToken: this.getToken, token: this.token }));
 
   constructor() {
     super();
     new QueryClientLink(this, () => this.resolvedQueryClient);
+    new TokenLink(this, this.tokens, () => ({ getToken: this.getToken, token: this.token }));
+    // another builder: their balance, not the last one's
+    this.tokens.onIdentityChange = () => void this.refreshBalance();
   }
 
   override connectedCallback(): void {
@@ -67,13 +78,10 @@ export class CreditElement extends LitElement {
     const identity = this.getToken ? '' : identityOf(this.token);
     const key = `${this.apiBase}|${identity}`;
     const cached = this.clientCache;
-    if (cached && cached.key === key && cached.getToken === this.getToken) return cached.client;
-    const client = new CreditApiClient({
-      apiBase: this.apiBase,
-      identity,
-      getToken: () => (this.getToken ? this.getToken() : this.token),
-    });
-    this.clientCache = { key, getToken: this.getToken, client };
+    // the token keeper reads getToken and token itself: a new getToken needs no new client
+    if (cached && cached.key === key) return cached.client;
+    const client = new CreditApiClient({ apiBase: this.apiBase, identity, tokens: this.tokens });
+    this.clientCache = { key, client };
     return client;
   }
 

@@ -26,7 +26,8 @@ interface ChatLinks {
 
 /** What makes two /chat requests with one idempotency key the same request. */
 export function chatRequestHash(body: ChatRequest): string {
-  return sha256(JSON.stringify(['chat', body.operation, body.prompt, body.conversationId ?? null]));
+  const place = body.regenerateOf !== undefined ? ['regenerate', body.regenerateOf] : body.editOf !== undefined ? ['edit', body.editOf] : [];
+  return sha256(JSON.stringify(['chat', body.operation, body.prompt ?? null, body.conversationId ?? null, ...place]));
 }
 
 /** The last event of a stream: `settled` when something was charged or recorded, else `error`. */
@@ -54,6 +55,9 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Res
   const ctx = c.get('builder');
   const body = await parseBody(c, ChatRequest);
   let conversationId = body.conversationId;
+  // the prompt and where its answer goes in the conversation: a new turn, another version of an
+  // answer (regenerateOf), or a new branch from an edited prompt (editOf)
+  let placed: Pick<Awaited<ReturnType<typeof planChat>>, 'prompt' | 'placement'> | undefined;
   const metered = await meter<ChatLinks>(ai, {
     ctx,
     key: body.idempotencyKey,
@@ -61,12 +65,14 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Res
     operation: body.operation,
     holdPrefix: 'chat',
     signal: c.req.raw.signal,
-    plan: (target, earlier) => {
+    plan: async (target, earlier) => {
       conversationId ??= earlier ?? undefined;
-      return planChat(ai, ctx, target, { operation: body.operation, prompt: body.prompt, conversationId });
+      const { plan, prompt, placement } = await planChat(ai, ctx, target, { ...body, conversationId });
+      placed = { prompt, placement };
+      return plan;
     },
     attach: async (plan, reservation) => {
-      const turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt: body.prompt });
+      const turn = await ai.conversations.begin(ctx, { conversationId, operation: body.operation, prompt: placed!.prompt, placement: placed!.placement });
       const reserved: ChatReserved = {
         holdId: reservation.holdId,
         credits: fromMillicredits(reservation.millicredits),

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { OPERATION_CATALOG } from '../../contract/index.js';
+import { DEFAULT_TOKEN_TTL_SECONDS, OPERATION_CATALOG } from '../../contract/index.js';
 import * as routes from '../../contract/routes.js';
 import { API_BASE } from '../../contract/routes.js';
 import { mountByokRoutes } from '../byok/routes.js';
@@ -57,7 +57,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   if (options.payments) mountDemoCheckout(app, options.payments);
 
-  app.use(corsForHosts(options.corsOrigins ?? []));
+  app.use(corsForHosts(options.corsOrigins ?? [], () => ledger.allOrigins()));
   app.use(apiSecurityHeaders());
   api.use(limitBodySize(options.maxBodyBytes ?? 64 * 1024));
   // one bucket and one set of streaming slots per builder, whichever route the request takes
@@ -75,7 +75,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   handle(admin, ADMIN_BASE, routes.createWorkspace, (_, { body }) => ledger.createWorkspace(body));
   handle(admin, ADMIN_BASE, routes.setLicense, (_, { params, body }) => ledger.setLicense(params.id, body));
   handle(admin, ADMIN_BASE, routes.grantAddon, (_, { params, body }) => ledger.addAddon(params.id, body));
-  handle(admin, ADMIN_BASE, routes.issueToken, (_, { params, body }) => ledger.issueToken(params.id, body.builder, body.roles));
+  handle(admin, ADMIN_BASE, routes.issueToken, (_, { params, body }) =>
+    ledger.issueToken(params.id, body.builder, { ttlSeconds: body.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, roles: body.roles }),
+  );
+  handle(admin, ADMIN_BASE, routes.setOrigins, (_, { params, body }) => ledger.setOrigins(params.id, body.origins));
   if (options.payments) {
     mountPurchaseAdminRoutes(admin, options.payments);
     mountPaymentWebhook(api, options.payments);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { BuilderContext, Ledger } from '../ledger/ledger.js';
+import { originAllowed } from './security.js';
 
 export type AppEnv = { Variables: { builder: BuilderContext } };
 
@@ -31,6 +32,12 @@ export function requireBuilder(ledger: Ledger, adminToken: string | undefined): 
         throw new ApiError('forbidden', 'The admin token cannot act as a builder; issue a builder token.');
       }
       throw new ApiError('unauthorized', 'The token is unknown or revoked.');
+    }
+    // A browser (it sends Origin) from outside the workspace's list is refused before the
+    // handler reads or writes anything; servers send no Origin and pass. No list: no check here.
+    const origin = c.req.header('origin');
+    if (origin !== undefined && builder.allowedOrigins?.length && !originAllowed(origin, builder.allowedOrigins)) {
+      throw new ApiError('origin_not_allowed', `The origin ${origin.slice(0, 100)} is not allowed for this workspace.`);
     }
     c.set('builder', builder);
     await next();

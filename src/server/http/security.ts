@@ -27,12 +27,22 @@ export const OPENAI_SDK_HEADERS = [
  * CORS for the host pages allowed to call the API from the browser. No list: same-origin only
  * (no CORS headers at all). Credentials are never needed: tokens travel in Authorization.
  */
-export function corsForHosts(allowedOrigins: readonly string[]): MiddlewareHandler {
-  if (allowedOrigins.length === 0) return async (_c, next) => next();
+export function corsForHosts(
+  allowedOrigins: readonly string[],
+  /** the origins allowed by any workspace (PUT /admin/workspaces/{id}/origins), read per request */
+  workspaceOrigins?: () => Promise<readonly string[]>,
+): MiddlewareHandler {
+  if (allowedOrigins.length === 0 && !workspaceOrigins) return async (_c, next) => next();
   const allowed = new Set(allowedOrigins);
   return cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    // A preflight carries no token, so it is answered for an origin that the operator or ANY
+    // workspace allows; the real request is then checked against its own workspace's list
+    // (requireBuilder: 403 origin_not_allowed).
+    origin: async (origin) => {
+      if (allowed.has(origin)) return origin;
+      return workspaceOrigins && originAllowed(origin, await workspaceOrigins()) ? origin : null;
+    },
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Credit-Operation', ...OPENAI_SDK_HEADERS],
     exposeHeaders: ['Retry-After', 'X-Credit-Charged', 'X-Credit-Receipt', 'X-Credit-Reserved', 'Idempotent-Replayed'],
     maxAge: 600,
@@ -56,4 +66,24 @@ export function originsFromEnv(value: string | undefined): string[] {
     .split(',')
     .map((origin) => origin.trim().replace(/\/+$/, ''))
     .filter(Boolean);
+}
+
+/**
+ * Whether `origin` (as a browser sends it: `scheme://host[:port]`) is in `list`, whose entries
+ * are exact origins or `scheme://*.domain[:port]`, matching any subdomain of domain (at any
+ * depth, never domain itself), with the same scheme and port.
+ */
+export function originAllowed(origin: string, list: readonly string[]): boolean {
+  const asked = origin.toLowerCase();
+  for (const entry of list) {
+    if (entry === asked) return true;
+    const star = entry.indexOf('://*.');
+    if (star < 0) continue;
+    const scheme = entry.slice(0, star + 3);
+    const rest = entry.slice(star + 4); // ".example.com[:port]"
+    if (!asked.startsWith(scheme) || !asked.endsWith(rest)) continue;
+    const label = asked.slice(scheme.length, asked.length - rest.length);
+    if (/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(label) && !label.includes('..')) return true;
+  }
+  return false;
 }

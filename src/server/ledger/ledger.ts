@@ -34,6 +34,21 @@ export interface BuilderContext {
   byok: boolean;
   /** SHA-256 of the builder's token, re-checked inside every ledger statement; null for trusted callers */
   tokenHash: string | null;
+  /** what the token may do besides spending (e.g. `billing`), as minted; absent for trusted callers */
+  roles?: readonly string[];
+  /** when the token stops working; null: never (the CLI's tokens) */
+  expiresAt?: Date | null;
+  /** browser origins the workspace allows; empty: any (the operator's CORS list still applies) */
+  allowedOrigins?: readonly string[];
+}
+
+/** What the admin API and the CLI mint. */
+export interface IssuedToken {
+  token: string;
+  builder: string;
+  workspaceId: string;
+  expiresAt: string | null;
+  roles: string[];
 }
 
 /** What a provider reported for a settled operation, kept on the receipt. */
@@ -305,16 +320,53 @@ export class Ledger {
     return toAddonGrant(outcome.grant);
   }
 
-  async issueToken(workspaceId: string, builder: string, roles: readonly string[] = []): Promise<{ token: string; builder: string; workspaceId: string }> {
+  /**
+   * Mints a builder token. `ttlSeconds` null: it never expires (the CLI's tokens); the admin
+   * API always passes one (15 minutes unless asked otherwise).
+   */
+  async issueToken(
+    workspaceId: string,
+    builder: string,
+    options: { ttlSeconds?: number | null; roles?: readonly string[] } = {},
+  ): Promise<IssuedToken> {
     const token = newToken();
+    const now = this.now();
+    const expiresAt = options.ttlSeconds ? new Date(now.getTime() + options.ttlSeconds * 1000) : null;
+    const roles = [...(options.roles ?? [])];
     const rows = await this.store.query(
-      `INSERT INTO builder_tokens (token_hash, workspace_id, builder, created_at, roles)
-       SELECT $1, id, $3, $4, $5::text[] FROM workspaces WHERE id = $2 RETURNING workspace_id`,
-      [sha256(token), workspaceId, builder, this.now(), [...new Set(roles)]],
+      `INSERT INTO builder_tokens (token_hash, workspace_id, builder, created_at, expires_at, roles)
+       SELECT $1, id, $3, $4, $5, $6::text[] FROM workspaces WHERE id = $2 RETURNING workspace_id`,
+      [sha256(token), workspaceId, builder, now, expiresAt, [...new Set(roles)]],
     );
     if (!rows[0]) throw new ApiError('not_found', 'workspace not found');
-    return { token, builder, workspaceId };
+    return { token, builder, workspaceId, expiresAt: expiresAt?.toISOString() ?? null, roles };
   }
+
+  /** Sets the browser origins allowed to call the API with the workspace's tokens. */
+  async setOrigins(workspaceId: string, origins: readonly string[]): Promise<{ workspaceId: string; origins: string[] }> {
+    const unique = [...new Set(origins)];
+    const rows = await this.store.query('UPDATE workspaces SET allowed_origins = $2 WHERE id = $1 RETURNING id', [workspaceId, unique]);
+    if (!rows[0]) throw new ApiError('not_found', 'workspace not found');
+    this.forgetContexts(workspaceId);
+    this.origins = undefined;
+    return { workspaceId, origins: unique };
+  }
+
+  /**
+   * Every origin some workspace allows: what a CORS preflight, which carries no token, may be
+   * answered for. Read at most once per CONTEXT_CACHE_MS (and at once after setOrigins here).
+   */
+  allOrigins(): Promise<readonly string[]> {
+    if (!this.origins || this.origins.until <= Date.now()) {
+      const list = this.store
+        .query<{ origin: string }>('SELECT DISTINCT unnest(allowed_origins) AS origin FROM workspaces')
+        .then((rows) => rows.map((r) => r.origin))
+        .catch(() => []);
+      this.origins = { list, until: Date.now() + CONTEXT_CACHE_MS };
+    }
+    return this.origins.list;
+  }
+  private origins: { list: Promise<readonly string[]>; until: number } | undefined;
 
   /** Revokes a token at once: the next request with it is refused. */
   async revokeToken(token: string): Promise<boolean> {
@@ -346,7 +398,7 @@ export class Ledger {
   async authenticate(token: string): Promise<BuilderContext | null> {
     const tokenHash = sha256(token);
     const cached = this.contexts.get(tokenHash);
-    if (cached && cached.until > Date.now()) return cached.context;
+    if (cached && cached.until > Date.now()) return this.unexpired(cached.context);
     const context = await this.lookUpToken(tokenHash);
     if (context) {
       if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
@@ -354,12 +406,32 @@ export class Ledger {
     } else {
       this.contexts.delete(tokenHash);
     }
+    return context && this.unexpired(context);
+  }
+
+  /** The context, or a 401 `token_expired` once its token's lifetime is over (by the ledger's clock). */
+  private unexpired(context: BuilderContext): BuilderContext {
+    if (context.expiresAt && context.expiresAt.getTime() <= this.now().getTime()) {
+      throw new ApiError('token_expired', 'The token has expired: ask your server for a new one.', {
+        expiredAt: context.expiresAt.toISOString(),
+      });
+    }
     return context;
   }
 
   private async lookUpToken(tokenHash: string): Promise<BuilderContext | null> {
-    const rows = await this.store.query<{ workspace_id: string; builder: string; time_zone: string; cycle_anchor_day: number | null; byok: boolean }>(
-      `SELECT t.workspace_id, t.builder, w.time_zone, l.cycle_anchor_day, b.workspace_id IS NOT NULL AS byok
+    const rows = await this.store.query<{
+      workspace_id: string;
+      builder: string;
+      time_zone: string;
+      cycle_anchor_day: number | null;
+      byok: boolean;
+      roles: string[];
+      expires_at: Date | string | null;
+      allowed_origins: string[];
+    }>(
+      `SELECT t.workspace_id, t.builder, w.time_zone, l.cycle_anchor_day, b.workspace_id IS NOT NULL AS byok,
+              t.roles, t.expires_at, w.allowed_origins
        FROM builder_tokens t JOIN workspaces w ON w.id = t.workspace_id
        LEFT JOIN licenses l ON l.workspace_id = t.workspace_id
        LEFT JOIN byok_keys b ON b.workspace_id = t.workspace_id
@@ -375,6 +447,9 @@ export class Ledger {
       cycleAnchorDay: row.cycle_anchor_day === null ? null : Number(row.cycle_anchor_day),
       byok: row.byok === true,
       tokenHash,
+      roles: row.roles ?? [],
+      expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+      allowedOrigins: row.allowed_origins ?? [],
     };
   }
 

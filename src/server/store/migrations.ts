@@ -188,4 +188,16 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'purchases, payment events, who may buy', sql: PAYMENTS_SCHEMA },
   { version: 6, name: 'license changes mid-cycle', sql: LICENSE_CHANGE_SCHEMA },
   { version: 7, name: 'limits shared by server processes: rate buckets, stream slots', sql: LIMITS_SCHEMA },
+  {
+    version: 8,
+    name: 'tokens that expire; allowed origins per workspace; conversation titles, deletion and feedback',
+    sql: `ALTER TABLE builder_tokens ADD COLUMN expires_at timestamptz;
+ALTER TABLE workspaces ADD COLUMN allowed_origins text[] NOT NULL DEFAULT '{}';
+ALTER TABLE conversations ADD COLUMN deleted_at timestamptz, ADD COLUMN active_message_id text;
+ALTER TABLE messages ADD COLUMN feedback jsonb, ADD COLUMN parent_id text REFERENCES messages (id);
+-- the conversations so far are one branch each: every message follows the one before it
+UPDATE messages m SET parent_id = p.id FROM messages p WHERE p.conversation_id = m.conversation_id AND p.seq = m.seq - 1;
+UPDATE conversations c SET active_message_id = (SELECT id FROM messages m WHERE m.conversation_id = c.id ORDER BY seq DESC LIMIT 1);
+CREATE INDEX messages_by_parent ON messages (parent_id);`,
+  },
 ];

@@ -16,3 +16,21 @@ export async function createWorkspace(
   if (!response.ok) throw new Error(`/__test__/workspace answered ${response.status}`);
   return (await response.json()) as TestWorkspace;
 }
+
+export interface MintedToken {
+  token: string;
+  expiresAt: string;
+  builder: string;
+  workspaceId: string;
+}
+
+/** What a host's server does per builder session: mint a short-lived token through the admin API. */
+export async function mintToken(workspaceId: string, builder: string, ttlSeconds?: number): Promise<MintedToken> {
+  const response = await fetch('/__test__/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspaceId, builder, ttlSeconds }),
+  });
+  if (!response.ok) throw new Error(`/__test__/token answered ${response.status}`);
+  return (await response.json()) as MintedToken;
+}

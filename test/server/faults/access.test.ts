@@ -19,12 +19,15 @@ const sampleBody: Record<string, unknown> = {
   'post /debits': { operation: 'sql_generation', credits: 1, idempotencyKey: 'access-key-2' },
   'post /chat': { operation: 'sql_generation', prompt: 'x', idempotencyKey: 'access-key-3' },
   'put /byok': { provider: 'openai', apiKey: 'sk-attacker-0123456789' },
+  'patch /conversations/{id}': { title: 'stolen' },
+  'put /conversations/{id}/messages/{messageId}/feedback': { rating: 'down' },
   'post /admin/workspaces': { name: 'intruder' },
   'put /admin/workspaces/{id}/license': { builders: 1, creditsPerBuilder: 1, cycleAnchorDay: 1 },
   'post /admin/workspaces/{id}/addons': { credits: 100, reference: 'steal' },
   'post /admin/workspaces/{id}/tokens': { builder: 'intruder' },
   'put /admin/workspaces/{id}/purchase-settings': { whoMayBuy: 'any_builder' },
   'post /purchases': { credits: 100 },
+  'put /admin/workspaces/{id}/origins': { origins: ['https://intruder.test'] },
 };
 
 /** The OpenAI-compatible gateway at /v1 (outside /api/v1): builder routes, errors in OpenAI's shape. */
@@ -51,6 +54,8 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
   let victim: { id: string; token: string; holdId: string; conversationId: string; purchaseId: string };
   let intruder: { id: string; token: string };
   let revoked: string;
+  /** a token of the victim's builder whose lifetime is over */
+  let expired: string;
   const answers: { where: string; status: number; headers: string; body: string }[] = [];
 
   before(async () => {
@@ -76,6 +81,8 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
     victim = { id: v.id, token: v.token, holdId: hold.body.id, conversationId, purchaseId: purchase.body.id };
     revoked = v.tokens[1]!;
     await h.ledger.revokeToken(revoked);
+    expired = (await h.admin('POST', `/workspaces/${v.id}/tokens`, { builder: 'builder-1', ttlSeconds: 1 })).body.token;
+    h.clock.advance(1000);
     const i = await h.workspace({ builders: 1, creditsPerBuilder: 5 });
     intruder = { id: i.id, token: i.token };
   });
@@ -116,10 +123,11 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
         ['garbage', 'Bearer !!!'],
         ['unknown', 'Bearer cct_unknown0000000000000000000000000000000000'],
         ['revoked', `Bearer ${revoked}`],
+        ['expired', `Bearer ${expired}`],
       ] as const) {
         const { status } = await send(r.method, r.path, auth, `${label} ${r.method} ${r.path}`);
         // On admin routes a well-formed token that is not the admin token is forbidden, not unknown.
-        const expected = r.admin && (label === 'revoked' || label === 'unknown') ? 403 : 401;
+        const expected = r.admin && (label === 'revoked' || label === 'unknown' || label === 'expired') ? 403 : 401;
         assert.equal(status, expected, `${label} on ${r.method.toUpperCase()} ${r.path}`);
       }
     }
@@ -178,6 +186,7 @@ onEachStore('access matrix: every endpoint x every wrong credential', (kind) => 
         ['garbage', 'Bearer !!!', 401],
         ['unknown', 'Bearer cct_unknown0000000000000000000000000000000000', 401],
         ['revoked', `Bearer ${revoked}`, 401],
+        ['expired', `Bearer ${expired}`, 401],
         ['admin', `Bearer ${ADMIN_TOKEN}`, 403],
       ] as const) {
         const { status, text } = await sendGateway(r.method, r.path, auth, `${label} ${r.method} ${r.path}`);

@@ -22,6 +22,10 @@ function validBody(method: string, path: string): unknown {
       return { operation: 'custom_code', credits: 0.25, idempotencyKey: key, description: 'fuzz' };
     case 'post /chat':
       return { operation: 'custom_code', prompt: 'a debounce helper', idempotencyKey: key };
+    case 'patch /conversations/{id}':
+      return { title: 'fuzzed title' };
+    case 'put /conversations/{id}/messages/{messageId}/feedback':
+      return { rating: 'up', comment: 'fuzz' };
     case 'put /byok':
       return { provider: 'openai', apiKey: 'sk-fuzz-0123456789', model: 'gpt-4o-mini' };
     case 'post /admin/workspaces':
@@ -31,13 +35,15 @@ function validBody(method: string, path: string): unknown {
     case 'post /admin/workspaces/{id}/addons':
       return { credits: 100, reference: key };
     case 'post /admin/workspaces/{id}/tokens':
-      return { builder: 'fuzz-builder', roles: ['billing'] };
+      return { builder: 'fuzz-builder', ttlSeconds: 600, roles: ['billing'] };
     case 'put /admin/workspaces/{id}/purchase-settings':
       return { whoMayBuy: 'any_builder' };
     case 'post /purchases':
       return { credits: 300, promoCode: 'DEMO10', returnUrl: 'http://localhost/editor' };
     case 'post /demo-checkout/{session}':
       return 'action=cancel';
+    case 'put /admin/workspaces/{id}/origins':
+      return { origins: ['https://app.example.com', 'https://*.example.com'] };
     case 'post /v1/chat/completions':
       return {
         model: 'credit-chat-demo-1',

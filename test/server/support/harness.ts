@@ -3,7 +3,7 @@ import type { AiOptions } from '../../../src/server/metering/ai-options.js';
 import { AiRuntime } from '../../../src/server/metering/ai-runtime.js';
 import { createApp } from '../../../src/server/http/app.js';
 import { routePath, type RouteDef } from '../../../src/contract/route-def.js';
-import { createWorkspace, grantAddon, issueToken, setLicense } from '../../../src/contract/routes.js';
+import { createWorkspace, grantAddon, setLicense } from '../../../src/contract/routes.js';
 import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js';
 import { Ledger } from '../../../src/server/ledger/ledger.js';
 import { createPurchases, type PaymentsConfig } from '../../../src/server/payments/config.js';
@@ -111,9 +111,9 @@ export class Harness {
       if (addon.status !== 201) throw new Error(`addon: ${JSON.stringify(addon.body)}`);
     }
     const tokens: string[] = [];
-    for (let i = 1; i <= builders; i++) {
-      tokens.push((await this.call(issueToken, { params: { id }, body: { builder: `builder-${i}` } })).body.token);
-    }
+    // Long-lived tokens, as the CLI mints them: the tests move the clock by months, past the
+    // admin API's 15 minutes (which test/server/tokens.test.ts covers).
+    for (let i = 1; i <= builders; i++) tokens.push((await this.ledger.issueToken(id, `builder-${i}`)).token);
     return { id, tokens, token: tokens[0]! };
   }
 
