@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import { ChatRequest, fromMillicredits, type ChatError, type ChatReserved, type Receipt } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/auth.js';
-import { parseBody } from '../http/validate.js';
 import { sha256 } from '../ledger/ids.js';
 import type { AiRuntime } from '../metering/ai-runtime.js';
 import { chargedCredits, type RunOutcome } from '../metering/metered-run.js';
@@ -51,9 +50,8 @@ function finalEvent(outcome: RunOutcome): { event: 'settled'; data: { receipt: R
  * running one is 409, and one that charged nothing (refused, failed, stopped before any text)
  * runs again as a new attempt, in the same conversation.
  */
-export async function handleChat(ai: AiRuntime, c: Context<AppEnv>): Promise<Response> {
+export async function handleChat(ai: AiRuntime, c: Context<AppEnv>, body: ChatRequest): Promise<Response> {
   const ctx = c.get('builder');
-  const body = await parseBody(c, ChatRequest);
   let conversationId = body.conversationId;
   // the prompt and where its answer goes in the conversation: a new turn, another version of an
   // answer (regenerateOf), or a new branch from an edited prompt (editOf)

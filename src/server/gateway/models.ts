@@ -1,4 +1,7 @@
 import type { Hono } from 'hono';
+import { routes } from '../../contract/index.js';
+import { GATEWAY_BASE } from '../../contract/routes.js';
+import { handle } from '../http/route.js';
 import { DEMO_MODEL, type PriceTable } from '../ai/index.js';
 import { bareModelId } from '../ai/model-id.js';
 import { ApiError } from '../errors.js';
@@ -62,13 +65,13 @@ interface ModelSource {
  */
 export function mountModelRoutes(app: Hono<AppEnv>, ai: ModelSource, options: GatewayModelOptions): void {
   const created = Math.floor(Date.now() / 1000);
-  app.get('/models', async (c) => {
+  handle(app, GATEWAY_BASE, routes.listModels, async (c) => {
     const { model } = await ai.providers.resolve(c.get('builder'));
-    return c.json({ object: 'list', data: listedModels(model, ai.prices, options).map((id) => modelEntry(id, created)) });
+    return { object: 'list' as const, data: listedModels(model, ai.prices, options).map((id) => modelEntry(id, created)) };
   });
-  app.get('/models/:model{.+}', async (c) => {
+  handle(app, GATEWAY_BASE, routes.retrieveModel, async (c, { params }) => {
     const { model } = await ai.providers.resolve(c.get('builder'));
-    return c.json(modelEntry(modelFor(c.req.param('model'), model, ai.prices, options), created));
+    return modelEntry(modelFor(params.model, model, ai.prices, options), created);
   });
   app.all('*', (c) => {
     throw new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`);

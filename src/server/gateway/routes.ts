@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod/mini';
-import { fromMillicredits, IdempotencyKey, OperationType, type Receipt } from '../../contract/index.js';
+import { fromMillicredits, routes, type OperationType, type Receipt } from '../../contract/index.js';
+import { GATEWAY_BASE } from '../../contract/routes.js';
 import { millicreditsForUsage } from '../ai/index.js';
 import type { AiRuntime } from '../metering/ai-runtime.js';
 import type { RunOutcome } from '../metering/metered-run.js';
@@ -11,7 +11,7 @@ import { SseStream } from '../metering/sse-stream.js';
 import { ApiError } from '../errors.js';
 import { requireBuilder, type AppEnv } from '../http/auth.js';
 import { limitBodySize, type BuilderLimits } from '../http/limits.js';
-import { parseBody } from '../http/validate.js';
+import { handle } from '../http/route.js';
 import { sha256 } from '../ledger/ids.js';
 import { GatewayProvider } from './gateway-provider.js';
 import { modelFor, mountModelRoutes, type GatewayModelOptions } from './models.js';
@@ -24,14 +24,6 @@ const DEFAULT_OPERATION: OperationType = 'custom_code';
 interface GatewayReplay {
   summary: CompletionSummary;
   receipt: Receipt;
-}
-
-function header<T>(c: Context, name: string, schema: z.ZodMiniType<T>, fallback: () => T): T {
-  const value = c.req.header(name);
-  if (value === undefined || value === '') return fallback();
-  const parsed = z.safeParse(schema, value);
-  if (!parsed.success) throw new ApiError('invalid_input', `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field: name });
-  return parsed.data;
 }
 
 function failureError(outcome: RunOutcome): ApiError {
@@ -66,16 +58,21 @@ export function gatewayApp(ai: AiRuntime, adminToken: string | undefined, limits
   app.use(requireBuilder(ai.ledger, adminToken));
   // the same limits as /api/v1, counted together with it: every completion takes a streaming slot
   if (limits) app.use(limits.middleware((c) => c.req.method === 'POST' && c.req.path.endsWith('/chat/completions')));
-  app.post('/chat/completions', (c) => completions(ai, c, models));
+  handle(app, GATEWAY_BASE, routes.createChatCompletion, (c, { body, headers }) => completions(ai, c, models, body, headers));
   mountModelRoutes(app, ai, models);
   return app;
 }
 
-async function completions(ai: AiRuntime, c: Context<AppEnv>, models: GatewayModelOptions): Promise<Response> {
+async function completions(
+  ai: AiRuntime,
+  c: Context<AppEnv>,
+  models: GatewayModelOptions,
+  request: CompletionRequest,
+  headers: { 'idempotency-key'?: string; 'x-credit-operation'?: OperationType },
+): Promise<Response> {
   const ctx = c.get('builder');
-  const request = await parseBody(c, CompletionRequest);
-  const operation = header(c, 'x-credit-operation', OperationType, () => DEFAULT_OPERATION);
-  const key = header(c, 'idempotency-key', IdempotencyKey, () => `gw-${randomUUID()}`);
+  const operation = headers['x-credit-operation'] ?? DEFAULT_OPERATION;
+  const key = headers['idempotency-key'] ?? `gw-${randomUUID()}`;
   const chat = chatOf(request);
   const stream = request.stream === true;
   const includeUsage = stream && request.stream_options?.include_usage === true;
