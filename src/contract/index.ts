@@ -5,3 +5,4 @@ export * from './ledger.js';
 export * from './chat.js';
 export * from './byok.js';
 export * from './admin.js';
+export * from './webhooks.js';

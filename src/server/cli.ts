@@ -86,6 +86,7 @@ async function serveCommand(args: string[]): Promise<number> {
     maxStreamsPerBuilder: env.maxStreamsPerBuilder,
     corsOrigins: env.corsOrigins,
     ai: aiOptionsFromEnv(aiEnv),
+    ...(env.webhookDelivery ? {} : { webhookDelivery: false as const }),
   });
   const where = server.store.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${storeConfig(values).dataDir}`;
   const http = serve({ fetch: server.app.fetch, port, hostname: values.host }, () => {

@@ -5,6 +5,7 @@ import { AiRuntime } from './chat/ai-runtime.js';
 import type { AppEnv } from './http/auth.js';
 import { createApp, type AppOptions } from './http/app.js';
 import { Ledger, systemClock, type Clock } from './ledger/ledger.js';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './notifications/delivery.js';
 import { openStore, type StoreConfig } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -18,6 +19,11 @@ export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 
    * demo provider. Without a secret, see byok/server-secret.ts for where BYOK's comes from.
    */
   ai?: AiOptions;
+  /**
+   * the webhook delivery worker of this process (on by default; false turns it off, e.g. for
+   * processes that only serve requests while others deliver)
+   */
+  webhookDelivery?: false | Omit<WebhookDeliveryOptions, 'clock'>;
 }
 
 export interface CreditChatServer {
@@ -25,6 +31,8 @@ export interface CreditChatServer {
   ledger: Ledger;
   store: Store;
   ai: AiRuntime;
+  /** the webhook delivery worker, unless turned off */
+  webhooks: WebhookDelivery | undefined;
   close(): Promise<void>;
 }
 
@@ -49,13 +57,17 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
         }, interval)
       : undefined;
   sweeper?.unref();
+  const webhooks = options.webhookDelivery === false ? undefined : new WebhookDelivery(store, { ...options.webhookDelivery, clock: ledger });
+  await webhooks?.start();
   return {
     app,
     ledger,
     store,
     ai,
+    webhooks,
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await webhooks?.stop();
       // streams in flight stop and settle what they produced before the store goes away
       await ai.shutdown();
       await store.close();

@@ -14,6 +14,7 @@ import {
 import { mountByokRoutes } from '../byok/routes.js';
 import type { AiRuntime } from '../chat/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
+import { spendControlRoutes } from '../controls/routes.js';
 import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     return c.json(await ledger.issueToken(pathId(c, 'id', 'workspace'), body.builder), 201);
   });
   api.route('/admin', admin);
+  api.route('/admin', spendControlRoutes(ledger, adminToken));
 
   const builder = new Hono<AppEnv>();
   builder.use(requireBuilder(ledger, adminToken));

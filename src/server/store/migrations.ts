@@ -10,6 +10,8 @@
  * trip, one short transaction, the workspace row locked for its duration and no longer.
  */
 import { AI_SCHEMA } from '../chat/schema.js';
+import { CONTROLS_SCHEMA } from '../controls/schema.js';
+import { OUTBOX_SCHEMA } from '../notifications/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
 
 export interface Migration {
@@ -156,4 +158,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger schema', sql: schema },
   { version: 2, name: 'ledger functions', sql: LEDGER_FUNCTIONS },
   { version: 3, name: 'ai operations: byok keys, conversations, ai requests', sql: AI_SCHEMA },
+  { version: 4, name: 'spend controls and webhooks: outbox, endpoints, thresholds, builder limits', sql: OUTBOX_SCHEMA + CONTROLS_SCHEMA },
 ];
