@@ -6,3 +6,4 @@ export * from './chat.js';
 export * from './byok.js';
 export * from './admin.js';
 export * from './webhooks.js';
+export * from './spend-controls.js';

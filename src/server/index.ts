@@ -23,3 +23,4 @@ export {
 } from './ai/index.js';
 export { WebhookDelivery, RETRY_SCHEDULE_MS, type WebhookDeliveryOptions } from './notifications/delivery.js';
 export { WebhookEndpoints } from './notifications/webhooks.js';
+export { SpendControls } from './controls/spend-controls.js';

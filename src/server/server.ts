@@ -4,6 +4,7 @@ import { aiOptionsFromEnv, type AiOptions } from './chat/ai-options.js';
 import { AiRuntime } from './chat/ai-runtime.js';
 import type { AppEnv } from './http/auth.js';
 import { createApp, type AppOptions } from './http/app.js';
+import { SpendControls } from './controls/spend-controls.js';
 import { Ledger, systemClock, type Clock } from './ledger/ledger.js';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './notifications/delivery.js';
 import { openStore, type StoreConfig } from './store/open.js';
@@ -50,10 +51,12 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
   const ai = new AiRuntime(ledger, aiOptions);
   const app = createApp({ ...options, ledger, ai });
   const interval = options.sweepIntervalMs ?? 30_000;
+  // the sweeper also sends the add-on pool's expiry notices that have come due
+  const controls = new SpendControls(store, ledger);
   const sweeper =
     interval > 0
       ? setInterval(() => {
-          ledger.sweep().catch((err: unknown) => console.error('credit-chat: sweep failed:', err instanceof Error ? err.message : err));
+          ledger.sweep().then(() => controls.sweep()).catch((err: unknown) => console.error('credit-chat: sweep failed:', err instanceof Error ? err.message : err));
         }, interval)
       : undefined;
   sweeper?.unref();

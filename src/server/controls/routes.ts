@@ -1,12 +1,36 @@
-import { Hono } from 'hono';
-import { CreateWebhookRequest, WebhookDeliveriesQuery } from '../../contract/index.js';
+import { Hono, type Context } from 'hono';
+import * as z from 'zod/mini';
+import {
+  BuilderId,
+  BuilderLimit,
+  BuilderLimitsRequest,
+  CreateWebhookRequest,
+  ThresholdsRequest,
+  WebhookDeliveriesQuery,
+} from '../../contract/index.js';
+import { ApiError } from '../errors.js';
 import { requireAdmin, type AppEnv } from '../http/auth.js';
 import { parseBody, parseQuery, pathId } from '../http/validate.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { WebhookEndpoints } from '../notifications/webhooks.js';
+import { SpendControls } from './spend-controls.js';
+
+/** A builder named in a path, as tokens name them; anything else names no builder: 404. */
+function pathBuilder(c: Context): string {
+  const parsed = z.safeParse(BuilderId, c.req.param('builder') ?? '');
+  if (!parsed.success) throw new ApiError('not_found', 'builder not found');
+  return parsed.data;
+}
 
 /**
  * The admin routes of spend controls and webhooks, under /api/v1/admin (admin token only):
+ *
+ *   GET    /workspaces/{id}/thresholds
+ *   PUT    /workspaces/{id}/thresholds                       { monthlyPercents?, addonBelow?, expiringDays? }
+ *   GET    /workspaces/{id}/builder-limits                   → default, and each builder's limit and use
+ *   PUT    /workspaces/{id}/builder-limits                   { default: { credits, mode } | null }
+ *   PUT    /workspaces/{id}/builders/{builder}/limit         { credits, mode } (an override)
+ *   DELETE /workspaces/{id}/builders/{builder}/limit         removes the override
  *
  *   POST   /workspaces/{id}/webhooks                         { url, events? } → { id, url, events, secret, ... }
  *   GET    /workspaces/{id}/webhooks                         → { webhooks: [...] } (no secrets)
@@ -16,10 +40,27 @@ import { WebhookEndpoints } from '../notifications/webhooks.js';
  */
 export function spendControlRoutes(ledger: Ledger, adminToken: string | undefined): Hono<AppEnv> {
   const webhooks = new WebhookEndpoints(ledger.store, ledger);
+  const controls = new SpendControls(ledger.store, ledger);
   const admin = new Hono<AppEnv>();
   admin.use(requireAdmin(adminToken));
-  const workspace = (c: Parameters<typeof pathId>[0]) => pathId(c, 'id', 'workspace');
-  const hook = (c: Parameters<typeof pathId>[0]) => pathId(c, 'hookId', 'webhook');
+  const workspace = (c: Context) => pathId(c, 'id', 'workspace');
+  const hook = (c: Context) => pathId(c, 'hookId', 'webhook');
+
+  admin.get('/workspaces/:id/thresholds', async (c) => c.json(await controls.thresholds(workspace(c))));
+  admin.put('/workspaces/:id/thresholds', async (c) => {
+    const body = await parseBody(c, ThresholdsRequest);
+    return c.json(await controls.setThresholds(workspace(c), body));
+  });
+  admin.get('/workspaces/:id/builder-limits', async (c) => c.json(await controls.builderLimits(workspace(c))));
+  admin.put('/workspaces/:id/builder-limits', async (c) => {
+    const body = await parseBody(c, BuilderLimitsRequest);
+    return c.json(await controls.setDefaultLimit(workspace(c), body));
+  });
+  admin.put('/workspaces/:id/builders/:builder/limit', async (c) => {
+    const body = await parseBody(c, BuilderLimit);
+    return c.json(await controls.setBuilderLimit(workspace(c), pathBuilder(c), body));
+  });
+  admin.delete('/workspaces/:id/builders/:builder/limit', async (c) => c.json(await controls.removeBuilderLimit(workspace(c), pathBuilder(c))));
 
   admin.post('/workspaces/:id/webhooks', async (c) => {
     const body = await parseBody(c, CreateWebhookRequest);
