@@ -2,12 +2,25 @@
 import { serve } from '@hono/node-server';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest } from '../contract/index.js';
+import {
+  AddonRequest,
+  BuilderId,
+  BuilderLimit,
+  BuilderLimitsRequest,
+  CreateWebhookRequest,
+  CreateWorkspaceRequest,
+  IssueTokenRequest,
+  LicenseRequest,
+  ThresholdsRequest,
+  WebhookDeliveriesQuery,
+} from '../contract/index.js';
+import { SpendControls } from './controls/spend-controls.js';
 import { aiOptionsFromEnv } from './chat/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
 import { invalidInput } from './http/validate.js';
 import { Ledger } from './ledger/ledger.js';
+import { WebhookEndpoints } from './notifications/webhooks.js';
 import { createCreditChatServer } from './server.js';
 import { openStore } from './store/open.js';
 
@@ -21,6 +34,18 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin set-license --workspace ID --builders N --credits-per-builder N --anchor-day D
   credit-chat-server admin add-credits --workspace ID --credits N --reference REF
   credit-chat-server admin issue-token --workspace ID --builder NAME
+  credit-chat-server admin thresholds --workspace ID
+  credit-chat-server admin set-thresholds --workspace ID [--monthly-percents 75,90,100] [--addon-below N|none]
+      [--expiring-days 30,7]    (what is left out takes its default; an empty list turns a kind off)
+  credit-chat-server admin add-webhook --workspace ID --url URL [--events credits.depleted,credits.added]
+  credit-chat-server admin list-webhooks --workspace ID
+  credit-chat-server admin remove-webhook --workspace ID --webhook ID
+  credit-chat-server admin rotate-webhook-secret --workspace ID --webhook ID
+  credit-chat-server admin webhook-deliveries --workspace ID --webhook ID [--status pending|delivered|failed|cancelled] [--limit N]
+  credit-chat-server admin builder-limits --workspace ID
+  credit-chat-server admin set-builder-limits --workspace ID (--credits N --mode block|alert | --none)
+  credit-chat-server admin set-builder-limit --workspace ID --builder NAME --credits N --mode block|alert
+  credit-chat-server admin remove-builder-limit --workspace ID --builder NAME
       (admin commands take --data-dir or --database-url too, and print JSON)
 
 Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite
@@ -28,7 +53,8 @@ in CREDIT_CHAT_DATA_DIR, default .data),
 CREDIT_CHAT_ADMIN_TOKEN (enables /api/v1/admin), PORT; AI_PROVIDER (default demo), AI_BASE_URL,
 AI_API_KEY, AI_MODEL, CREDIT_CHAT_PRICES (a JSON price file) as the --ai-* and --prices flags;
 CREDIT_CHAT_SECRET (encrypts BYOK keys; without it PGlite keeps a generated one in its data
-directory and PostgreSQL turns BYOK off).
+directory and PostgreSQL turns BYOK off); CREDIT_CHAT_WEBHOOK_DELIVERY=off (this process sends
+no webhooks; others on the same database do).
 `;
 
 /** The serve flags that set AI_* variables, flag over environment. */
@@ -117,6 +143,16 @@ async function adminCommand(args: string[]): Promise<number> {
       credits: { type: 'string' },
       reference: { type: 'string' },
       builder: { type: 'string' },
+      'monthly-percents': { type: 'string' },
+      'addon-below': { type: 'string' },
+      'expiring-days': { type: 'string' },
+      url: { type: 'string' },
+      events: { type: 'string' },
+      webhook: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      mode: { type: 'string' },
+      none: { type: 'boolean' },
     },
     strict: true,
   });
@@ -125,8 +161,17 @@ async function adminCommand(args: string[]): Promise<number> {
     if (!values.workspace) throw new ApiError('invalid_input', 'arguments: --workspace is required', { field: 'workspace' });
     return values.workspace;
   };
+  /** "75,90" as numbers, "" as none; left out: undefined */
+  const numbers = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? [] : v.split(',').map((x) => Number(x.trim())));
+  const required = (name: 'webhook' | 'builder') => {
+    const value = values[name];
+    if (!value) throw new ApiError('invalid_input', `arguments: --${name} is required`, { field: name });
+    return value;
+  };
   const store = await openStore(storeConfig(values));
   const ledger = new Ledger(store);
+  const webhooks = new WebhookEndpoints(store, ledger);
+  const controls = new SpendControls(store, ledger);
   try {
     let result: unknown;
     switch (command) {
@@ -148,6 +193,53 @@ async function adminCommand(args: string[]): Promise<number> {
         break;
       case 'issue-token':
         result = await ledger.issueToken(workspace(), parse(IssueTokenRequest, { builder: values.builder }).builder);
+        break;
+      case 'thresholds':
+        result = await controls.thresholds(workspace());
+        break;
+      case 'set-thresholds':
+        result = await controls.setThresholds(
+          workspace(),
+          parse(ThresholdsRequest, {
+            monthlyPercents: numbers(values['monthly-percents']),
+            addonBelow: values['addon-below'] === 'none' ? null : num(values['addon-below']),
+            expiringDays: numbers(values['expiring-days']),
+          }),
+        );
+        break;
+      case 'add-webhook':
+        result = await webhooks.create(workspace(), parse(CreateWebhookRequest, { url: values.url, events: values.events?.split(',').map((e) => e.trim()) }));
+        break;
+      case 'list-webhooks':
+        result = { webhooks: await webhooks.list(workspace()) };
+        break;
+      case 'remove-webhook':
+        result = await webhooks.remove(workspace(), required('webhook'));
+        break;
+      case 'rotate-webhook-secret':
+        result = await webhooks.rotateSecret(workspace(), required('webhook'));
+        break;
+      case 'webhook-deliveries':
+        result = await webhooks.deliveries(workspace(), required('webhook'), parse(WebhookDeliveriesQuery, { status: values.status, limit: values.limit }));
+        break;
+      case 'builder-limits':
+        result = await controls.builderLimits(workspace());
+        break;
+      case 'set-builder-limits':
+        result = await controls.setDefaultLimit(
+          workspace(),
+          parse(BuilderLimitsRequest, { default: values.none ? null : { credits: num(values.credits), mode: values.mode } }),
+        );
+        break;
+      case 'set-builder-limit':
+        result = await controls.setBuilderLimit(
+          workspace(),
+          parse(BuilderId, required('builder')),
+          parse(BuilderLimit, { credits: num(values.credits), mode: values.mode }),
+        );
+        break;
+      case 'remove-builder-limit':
+        result = await controls.removeBuilderLimit(workspace(), parse(BuilderId, required('builder')));
         break;
       default:
         process.stderr.write(USAGE);
