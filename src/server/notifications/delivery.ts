@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../ledger/ledger.js';
 import type { Store } from '../store/store.js';
@@ -94,14 +96,53 @@ export function retryDelayMs(attempt: number): number | null {
   return attempt >= MAX_ATTEMPTS ? null : RETRY_SCHEDULE_MS[attempt - 1]!;
 }
 
+const signers = new Map<string, Webhook>();
+
+/** The library's signer of a secret, kept: making one decodes the secret and costs more than signing. */
+function signer(secret: string): Webhook {
+  let found = signers.get(secret);
+  if (!found) {
+    if (signers.size >= 1_000) signers.clear();
+    signers.set(secret, (found = new Webhook(secret)));
+  }
+  return found;
+}
+
 /**
  * The webhook-signature header: `v1,<base64>` with the endpoint's secret, and during a
  * rotation a second one with the previous secret (receivers accept either).
  */
 export function signatureHeader(id: string, at: Date, body: string, secret: string, previous: string | null): string {
-  const signatures = [new Webhook(secret).sign(id, at, body)];
-  if (previous) signatures.push(new Webhook(previous).sign(id, at, body));
+  const signatures = [signer(secret).sign(id, at, body)];
+  if (previous) signatures.push(signer(previous).sign(id, at, body));
   return signatures.join(' ');
+}
+
+// Keep-alive connections to the endpoints, a few per endpoint. node:http, not fetch: it costs
+// less than half the CPU per delivery (measured in bench/webhooks.ts).
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 32 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 32 }) };
+
+/**
+ * POSTs `body` and resolves with the answer's status once its body has been read (and
+ * dropped); redirects are not followed. Rejects on a network error or after `timeoutMs`.
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
+  const secure = url.startsWith('https:');
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method: 'POST', agent: secure ? agents.https : agents.http, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.resume();
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**
@@ -230,28 +271,20 @@ export class WebhookDelivery {
   private async attempt(claimed: Claimed): Promise<AttemptResult> {
     const body = JSON.stringify({ type: claimed.type, timestamp: claimed.created_at, data: claimed.data });
     const at = this.clock.now();
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': claimed.event_id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signatureHeader(claimed.event_id, at, body, claimed.secret, claimed.previous_secret),
+    };
     try {
-      const response = await fetch(claimed.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          'webhook-id': claimed.event_id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': signatureHeader(claimed.event_id, at, body, claimed.secret, claimed.previous_secret),
-        },
-        body,
-      });
-      // The answer's body is not read: only its status counts.
-      await response.body?.cancel().catch(() => {});
-      const ok = response.status >= 200 && response.status < 300;
-      return { claimed, ok, status: response.status, error: ok ? null : `HTTP ${response.status}` };
+      const status = await post(claimed.url, headers, body, this.timeoutMs);
+      const ok = status >= 200 && status < 300;
+      return { claimed, ok, status, error: ok ? null : `HTTP ${status}` };
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-      return { claimed, ok: false, status: null, error: String(reason).slice(0, 200) };
+      const reason = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
+      return { claimed, ok: false, status: null, error: reason.slice(0, 200) };
     }
   }
 }

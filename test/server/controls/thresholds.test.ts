@@ -22,7 +22,10 @@ onEachStore('thresholds', (kind) => {
     delivery = new WebhookDelivery(h.store, { clock: h.clock });
     controls = new SpendControls(h.store, h.clock);
   });
+  /** endpoints made, removed at the end: a delivery left pending must not reach whatever listens on its port later */
+  const made: [string, string][] = [];
   after(async () => {
+    for (const [ws, hook] of made) await h.admin('DELETE', `/workspaces/${ws}/webhooks/${hook}`);
     await receiver.close();
     await h.close();
   });
@@ -57,6 +60,7 @@ onEachStore('thresholds', (kind) => {
     const thresholds = await h.admin('PUT', `/workspaces/${ws.id}/thresholds`, { addonBelow: 50 });
     assert.equal(thresholds.status, 200);
     const hook = (await h.admin('POST', `/workspaces/${ws.id}/webhooks`, { url: receiver.url })).body;
+    made.push([ws.id, hook.id]);
     receiver.secrets = [hook.secret];
     const answers = await Promise.all(Array.from({ length: RACERS }, (_, i) => hold(ws.tokens[i % 4]!, 1.6)));
     assert.equal(answers.filter((a) => a.status === 201).length, 187);

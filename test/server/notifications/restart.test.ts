@@ -4,30 +4,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { callApi as call, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const EVENTS = 20;
 /** a safety net only: each test waits for deliveries, not for time */
 const HANG = { timeout: 120_000 };
 
-async function call(url: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = (await response.json()) as any;
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-/** A workspace with an endpoint at the receiver; the receiver verifies with its secret. */
-async function workspaceWithEndpoint(url: string, adminToken: string, receiver: WebhookReceiver): Promise<string> {
+/**
+ * A workspace with an endpoint at the receiver; the receiver verifies with its secret. Call
+ * `remove` at the end: a delivery left pending (a later test's sweep may expire this
+ * workspace's credits) must not reach whatever listens on the receiver's port later.
+ */
+async function workspaceWithEndpoint(url: string, adminToken: string, receiver: WebhookReceiver) {
   const { id } = await call(url, adminToken, 'POST', '/admin/workspaces', { name: 'restart' });
   const hook = await call(url, adminToken, 'POST', `/admin/workspaces/${id}/webhooks`, { url: receiver.url });
   receiver.secrets.push(hook.secret);
-  return id;
+  return { ws: id as string, remove: (via: string) => call(via, adminToken, 'DELETE', `/admin/workspaces/${id}/webhooks/${hook.id}`) };
 }
 
 for (const store of ['pglite', 'postgres'] as const) {
@@ -51,7 +44,7 @@ for (const store of ['pglite', 'postgres'] as const) {
     it(`delivers every event written before the kill once the server is back, each once, signed`, HANG, async () => {
       // The first process writes events but delivers none (as if it died before it could).
       server = await startServerProcess(args, { ...env, CREDIT_CHAT_WEBHOOK_DELIVERY: 'off' });
-      const ws = await workspaceWithEndpoint(server.url, adminToken, receiver);
+      const { ws, remove } = await workspaceWithEndpoint(server.url, adminToken, receiver);
       for (let i = 0; i < EVENTS; i++) {
         await call(server.url, adminToken, 'POST', `/admin/workspaces/${ws}/addons`, { credits: 100, reference: `r-${i}` });
       }
@@ -64,6 +57,7 @@ for (const store of ['pglite', 'postgres'] as const) {
       assert.ok(got.every((r) => r.verified && r.payload.type === 'credits.added'));
       assert.equal(new Set(got.map((r) => r.id)).size, EVENTS);
       assert.deepEqual(got.map((r) => r.payload.data.reference).sort(), Array.from({ length: EVENTS }, (_, i) => `r-${i}`).sort());
+      await remove(server.url);
       await server.stop();
       server = undefined;
     });
@@ -88,7 +82,7 @@ describe('two server processes delivering from one PostgreSQL', () => {
 
   it('share the deliveries: each event reaches the receiver once', HANG, async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
-    const ws = await workspaceWithEndpoint(a.url, adminToken, receiver);
+    const { ws, remove } = await workspaceWithEndpoint(a.url, adminToken, receiver);
     await Promise.all(
       Array.from({ length: 4 * EVENTS }, (_, i) =>
         call(i % 2 ? a.url : b.url, adminToken, 'POST', `/admin/workspaces/${ws}/addons`, { credits: 100, reference: `two-${i}` }),
@@ -99,5 +93,6 @@ describe('two server processes delivering from one PostgreSQL', () => {
     assert.equal(got.length, 4 * EVENTS);
     assert.equal(new Set(got.map((r) => r.id)).size, 4 * EVENTS);
     assert.ok(got.every((r) => r.verified));
+    await remove(b.url);
   });
 });

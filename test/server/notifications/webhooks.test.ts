@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, it } from 'node:test';
 import { cycleWindow } from '../../../src/server/ledger/cycle.js';
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_MS, WebhookDelivery } from '../../../src/server/notifications/delivery.js';
@@ -16,7 +18,10 @@ onEachStore('webhook endpoints and deliveries', (kind) => {
     receiver = await WebhookReceiver.start();
     delivery = new WebhookDelivery(h.store, { clock: h.clock, timeoutMs: 10_000 });
   });
+  /** every endpoint a test made, removed at the end: a delivery left pending must not reach whatever listens on its port later */
+  const made: [string, string][] = [];
   after(async () => {
+    for (const [ws, hook] of made) await h.admin('DELETE', `/workspaces/${ws}/webhooks/${hook}`);
     await receiver.close();
     await h.close();
   });
@@ -31,6 +36,7 @@ onEachStore('webhook endpoints and deliveries', (kind) => {
   async function endpoint(workspaceId: string, body: Record<string, unknown> = {}) {
     const created = await h.admin('POST', `/workspaces/${workspaceId}/webhooks`, { url: receiver.url, ...body });
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    made.push([workspaceId, created.body.id]);
     receiver.secrets = [created.body.secret];
     return created.body as { id: string; secret: string; url: string };
   }
@@ -213,7 +219,7 @@ onEachStore('webhook endpoints and deliveries', (kind) => {
     // an endpoint where nothing listens: the attempt fails with the network's reason
     const closed = await WebhookReceiver.start();
     await closed.close();
-    const dead = (await h.admin('POST', `/workspaces/${ws.id}/webhooks`, { url: closed.url })).body;
+    const dead = await endpoint(ws.id, { url: closed.url });
     await addon(ws.id);
     await drain();
     const [failed] = await log(ws.id, dead.id);
@@ -238,6 +244,30 @@ onEachStore('webhook endpoints and deliveries', (kind) => {
       ['credits.expired', 'monthly', 70, 100],
     ]);
     assert.deepEqual(await h.audit(ws.id), []);
+  });
+
+  it('counts a redirect, and no answer within the deadline, as failed attempts', async () => {
+    const ws = await h.workspace();
+    const hook = await endpoint(ws.id);
+    receiver.verify = false;
+    receiver.respond = () => 307;
+    await addon(ws.id);
+    await drain();
+    assert.deepEqual((await log(ws.id, hook.id)).map((d) => [d.status, d.lastResponseStatus, d.lastError]), [['pending', 307, 'HTTP 307']]);
+
+    const silent = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const other = await h.workspace();
+      const mute = await endpoint(other.id, { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/` });
+      await addon(other.id);
+      const impatient = new WebhookDelivery(h.store, { clock: h.clock, timeoutMs: 200 });
+      while ((await impatient.deliverDue()) > 0);
+      assert.deepEqual((await log(other.id, mute.id)).map((d) => [d.status, d.attempts, d.lastResponseStatus, d.lastError]), [['pending', 1, null, 'no answer within 200 ms']]);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('cancels the pending deliveries of a removed endpoint', async () => {

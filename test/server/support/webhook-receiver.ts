@@ -13,6 +13,8 @@ export interface Received {
   verified: boolean;
   /** what the receiver answered */
   status: number;
+  /** when it arrived: ms since the epoch, with the fraction performance.now() gives */
+  receivedAt: number;
 }
 
 /**
@@ -54,14 +56,23 @@ export class WebhookReceiver {
     return receiver;
   }
 
+  private readonly verifiers = new Map<string, Webhook>();
+
+  private verifier(secret: string): Webhook {
+    let found = this.verifiers.get(secret);
+    if (!found) this.verifiers.set(secret, (found = new Webhook(secret)));
+    return found;
+  }
+
   private handle(body: string, headers: IncomingHttpHeaders): number {
+    const receivedAt = performance.timeOrigin + performance.now();
     const header = (name: string) => String(headers[name] ?? '');
     const id = header('webhook-id');
     let verified = false;
     if (this.verify) {
       for (const secret of this.secrets) {
         try {
-          new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') });
+          this.verifier(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') });
           verified = true;
         } catch {
           // try the next secret
@@ -72,7 +83,7 @@ export class WebhookReceiver {
     const attempt = (this.attemptsById.get(id) ?? 0) + 1;
     this.attemptsById.set(id, attempt);
     const status = this.verify && !verified ? 401 : this.respond({ id, payload, attempt });
-    const received: Received = { id, timestamp: header('webhook-timestamp'), signature: header('webhook-signature'), body, payload, verified, status };
+    const received: Received = { id, timestamp: header('webhook-timestamp'), signature: header('webhook-signature'), body, payload, verified, status, receivedAt };
     this.received.push(received);
     this.waiters = this.waiters.filter((w) => {
       if (this.received.filter(w.filter).length < w.count) return true;
