@@ -3,10 +3,17 @@ import * as z from 'zod/mini';
 import {
   BuilderId,
   BuilderLimit,
+  BuilderLimits,
   BuilderLimitsRequest,
+  BuilderSpend,
   CreateWebhookRequest,
+  Thresholds,
   ThresholdsRequest,
   WebhookDeliveriesQuery,
+  WebhookDeliveriesResponse,
+  WebhookEndpoint,
+  WebhookEndpointsResponse,
+  WebhookEndpointWithSecret,
 } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin, type AppEnv } from '../http/auth.js';
@@ -21,6 +28,24 @@ function pathBuilder(c: Context): string {
   if (!parsed.success) throw new ApiError('not_found', 'builder not found');
   return parsed.data;
 }
+
+/**
+ * The routes below as the OpenAPI document (openapi.ts ROUTES) describes routes, paths under
+ * /api/v1, for the route table to take in.
+ */
+export const SPEND_CONTROL_ROUTES = [
+  { method: 'get', path: '/admin/workspaces/{id}/thresholds', summary: 'The thresholds that notify', response: Thresholds, admin: true },
+  { method: 'put', path: '/admin/workspaces/{id}/thresholds', summary: 'Replace the thresholds (left out: the default)', body: ThresholdsRequest, response: Thresholds, admin: true },
+  { method: 'get', path: '/admin/workspaces/{id}/builder-limits', summary: "The default builder limit, and each builder's limit and use this cycle", response: BuilderLimits, admin: true },
+  { method: 'put', path: '/admin/workspaces/{id}/builder-limits', summary: 'Set the default builder limit', body: BuilderLimitsRequest, response: BuilderLimits, admin: true },
+  { method: 'put', path: '/admin/workspaces/{id}/builders/{builder}/limit', summary: "Set a builder's own limit", body: BuilderLimit, response: BuilderSpend, admin: true },
+  { method: 'delete', path: '/admin/workspaces/{id}/builders/{builder}/limit', summary: "Remove a builder's own limit", response: BuilderSpend, admin: true },
+  { method: 'post', path: '/admin/workspaces/{id}/webhooks', summary: 'Add a webhook endpoint (answers its secret, once)', body: CreateWebhookRequest, response: WebhookEndpointWithSecret, admin: true },
+  { method: 'get', path: '/admin/workspaces/{id}/webhooks', summary: 'The webhook endpoints', response: WebhookEndpointsResponse, admin: true },
+  { method: 'delete', path: '/admin/workspaces/{id}/webhooks/{hookId}', summary: 'Remove a webhook endpoint', response: WebhookEndpoint, admin: true },
+  { method: 'post', path: '/admin/workspaces/{id}/webhooks/{hookId}/rotate-secret', summary: "Rotate an endpoint's secret", response: WebhookEndpointWithSecret, admin: true },
+  { method: 'get', path: '/admin/workspaces/{id}/webhooks/{hookId}/deliveries', summary: "An endpoint's delivery log", response: WebhookDeliveriesResponse, admin: true },
+] as const;
 
 /**
  * The admin routes of spend controls and webhooks, under /api/v1/admin (admin token only):
