@@ -46,13 +46,15 @@ async function listenOn(connectionString: string, channel: string, onNotify: () 
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify();
     });
-    next.on('error', () => {
+    const lost = () => {
       next.end().catch(() => {});
       if (client === next) {
         client = undefined;
         again();
       }
-    });
+    };
+    next.on('error', lost);
+    next.on('end', lost);
     try {
       await next.connect();
       await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
