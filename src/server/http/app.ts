@@ -5,6 +5,7 @@ import { API_BASE } from '../../contract/routes.js';
 import { mountByokRoutes } from '../byok/routes.js';
 import type { AiRuntime } from '../metering/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
+import { spendControlRoutes } from '../controls/routes.js';
 import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     mountPaymentWebhook(api, options.payments);
   }
   api.route('/admin', admin);
+  api.route('/admin', spendControlRoutes(ledger, adminToken));
 
   const builder = new Hono<AppEnv>();
   builder.use(requireBuilder(ledger, adminToken));
