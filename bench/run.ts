@@ -9,9 +9,10 @@ import { ledgerSuite } from './ledger-throughput.js';
 import { meteringSuite } from './metering-overhead.js';
 import { reliabilitySuite } from './reliability.js';
 import { meetsBar, type BenchSuite, type Figure } from './figures.js';
+import { webhooksSuite } from './webhooks.js';
 import { widgetSuite } from './widget.js';
 
-const SUITES: BenchSuite[] = [bundleSuite, estimateSuite, ledgerSuite, reliabilitySuite, meteringSuite, widgetSuite];
+const SUITES: BenchSuite[] = [bundleSuite, estimateSuite, ledgerSuite, reliabilitySuite, meteringSuite, widgetSuite, webhooksSuite];
 
 interface SuiteResult {
   ranAt: string;

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   not_found: 404,
   insufficient_credits: 402,
+  builder_limit_reached: 402,
   hold_not_pending: 409,
   conflict: 409,
   payload_too_large: 413,

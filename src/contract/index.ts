@@ -10,3 +10,5 @@ export * as routes from './routes.js';
 export * from './purchases.js';
 export * from './usage.js';
 export * from './account.js';
+export * from './webhooks.js';
+export * from './spend-controls.js';

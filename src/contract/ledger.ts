@@ -2,6 +2,14 @@ import * as z from 'zod/mini';
 import { Credits, IdempotencyKey, IsoDateTime, PositiveCredits } from './credits.js';
 import { OperationType } from './operations.js';
 
+/** `block`: a hold beyond a builder's limit is refused (402 `builder_limit_reached`); `alert`: it notifies only. */
+export const LimitMode = z.enum(['block', 'alert']);
+export type LimitMode = z.infer<typeof LimitMode>;
+
+/** The builder's own limit in `GET /balance`: "your limit: 120 of 200 used" (used = captured + held this cycle). */
+export const BalanceBuilderLimit = z.object({ credits: Credits, used: Credits, mode: LimitMode });
+export type BalanceBuilderLimit = z.infer<typeof BalanceBuilderLimit>;
+
 export const Balance = z.object({
   /** monthly.available + addon.available */
   total: Credits,
@@ -18,6 +26,8 @@ export const Balance = z.object({
   }),
   byok: z.boolean(),
   asOf: IsoDateTime,
+  /** on GET /balance: the builder's limit this cycle, null when none applies */
+  builderLimit: z.optional(z.nullable(BalanceBuilderLimit)),
 });
 export type Balance = z.infer<typeof Balance>;
 

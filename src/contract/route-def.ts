@@ -36,8 +36,11 @@ export interface RouteDef {
   readonly path: string;
   readonly auth: Auth;
   readonly summary: string;
-  /** what a path's `{id}` names; an id that cannot name one is 404 `<resource> not found` */
-  readonly resource?: string;
+  /**
+   * what a path's `{id}` names (or each parameter's, by name); a parameter that cannot name one
+   * is 404 `<resource> not found`
+   */
+  readonly resource?: string | Readonly<Record<string, string>>;
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;

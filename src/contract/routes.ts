@@ -1,6 +1,19 @@
 import type { RouteDef } from './route-def.js';
 import { deleteByok, getByok, putByok } from './routes-byok.js';
 import { createWorkspace, getOpenApiDocument, grantAddon, issueToken, setLicense, setOrigins } from './routes-admin.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  getBuilderLimits,
+  getThresholds,
+  listWebhookDeliveries,
+  listWebhooks,
+  removeBuilderLimit,
+  rotateWebhookSecret,
+  setBuilderLimit,
+  setBuilderLimits,
+  setThresholds,
+} from './routes-controls.js';
 import { chat, estimate, getConversation, listConversations } from './routes-chat.js';
 import { deleteConversation, putFeedback, updateConversation } from './routes-conversations.js';
 import { createChatCompletion, listModels, retrieveModel } from './routes-gateway.js';
@@ -24,7 +37,7 @@ import { getLicense, getUsageCsv, getUsageSummary } from './routes-usage.js';
  * and answer schemas from it.
  *
  * The routes are declared by area (`routes-ledger.ts`, `routes-chat.ts`, `routes-byok.ts`,
- * `routes-admin.ts`, `routes-gateway.ts`, `routes-purchases.ts`, `routes-usage.ts`), so the browser imports the few it calls from their
+ * `routes-admin.ts`, `routes-gateway.ts`, `routes-purchases.ts`, `routes-usage.ts`, `routes-controls.ts`), so the browser imports the few it calls from their
  * area without carrying the other areas' schemas; those few are declared with `defineRoute`, whose
  * small `…Call` part (method, path, success answer) is all the browser bundle carries. What a
  * route is, and the helpers to read one, are in `route-def.ts`.
@@ -39,6 +52,7 @@ export * from './routes-gateway.js';
 export * from './routes-ledger.js';
 export * from './routes-purchases.js';
 export * from './routes-usage.js';
+export * from './routes-controls.js';
 
 /** Every route of HTTP contract v1. */
 export const ROUTES = [
@@ -79,6 +93,17 @@ export const ROUTES = [
   getUsageSummary,
   getUsageCsv,
   getLicense,
+  getThresholds,
+  setThresholds,
+  getBuilderLimits,
+  setBuilderLimits,
+  setBuilderLimit,
+  removeBuilderLimit,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
+  rotateWebhookSecret,
+  listWebhookDeliveries,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];

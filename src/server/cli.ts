@@ -2,12 +2,26 @@
 import { serve } from '@hono/node-server';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AddonRequest, CreateWorkspaceRequest, IssueTokenRequest, LicenseRequest, PurchaseSettings } from '../contract/index.js';
+import {
+  AddonRequest,
+  BuilderId,
+  BuilderLimit,
+  BuilderLimitsRequest,
+  CreateWebhookRequest,
+  CreateWorkspaceRequest,
+  IssueTokenRequest,
+  LicenseRequest,
+  PurchaseSettings,
+  ThresholdsRequest,
+  WebhookDeliveriesQuery,
+} from '../contract/index.js';
+import { SpendControls } from './controls/spend-controls.js';
 import { aiOptionsFromEnv } from './metering/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
 import { invalidInput } from './http/validate.js';
 import { Ledger, systemClock } from './ledger/ledger.js';
+import { WebhookEndpoints } from './notifications/webhooks.js';
 import { createPurchases, paymentsConfigFromEnv } from './payments/config.js';
 import { createCreditChatServer } from './server.js';
 import { openStore } from './store/open.js';
@@ -24,6 +38,18 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin issue-token --workspace ID --builder NAME [--role billing]
       (a long-lived token that never expires, for scripts; the admin API's tokens last 15 minutes)
   credit-chat-server admin purchase-settings --workspace ID --who-may-buy any_builder|billing_role
+  credit-chat-server admin thresholds --workspace ID
+  credit-chat-server admin set-thresholds --workspace ID [--monthly-percents 75,90,100] [--addon-below N|none]
+      [--expiring-days 30,7]    (what is left out takes its default; an empty list turns a kind off)
+  credit-chat-server admin add-webhook --workspace ID --url URL [--events credits.depleted,credits.added]
+  credit-chat-server admin list-webhooks --workspace ID
+  credit-chat-server admin remove-webhook --workspace ID --webhook ID
+  credit-chat-server admin rotate-webhook-secret --workspace ID --webhook ID
+  credit-chat-server admin webhook-deliveries --workspace ID --webhook ID [--status pending|delivered|failed|cancelled] [--limit N]
+  credit-chat-server admin builder-limits --workspace ID
+  credit-chat-server admin set-builder-limits --workspace ID (--credits N --mode block|alert | --none)
+  credit-chat-server admin set-builder-limit --workspace ID --builder NAME --credits N --mode block|alert
+  credit-chat-server admin remove-builder-limit --workspace ID --builder NAME
       (admin commands take --data-dir or --database-url too, and print JSON)
 
 Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite
@@ -35,7 +61,8 @@ directory and PostgreSQL turns BYOK off); CREDIT_CHAT_CATALOG (a JSON catalog fi
 CREDIT_CHAT_AVERAGE_<TYPE>, CREDIT_CHAT_USD_PER_CREDIT, CREDIT_CHAT_SERVICE_FEE (the catalog's
 averages and the price of a credit); CREDIT_CHAT_BYOK_ALLOW_PRIVATE_URLS=1 (or
 --byok-allow-private-urls) lets a workspace's key call localhost or a private network (an
-internal gateway).
+internal gateway); CREDIT_CHAT_WEBHOOK_DELIVERY=off (this process sends
+no webhooks; others on the same database do).
 `;
 
 /** The serve flags that set AI_* variables, flag over environment. */
@@ -96,6 +123,7 @@ async function serveCommand(args: string[]): Promise<number> {
     corsOrigins: env.corsOrigins,
     gatewayModels: env.gatewayModels,
     ai: aiOptionsFromEnv(aiEnv),
+    ...(env.webhookDelivery ? {} : { webhookDelivery: false as const }),
   });
   const where = server.store.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${storeConfig(values).dataDir}`;
   const http = serve({ fetch: server.app.fetch, port, hostname: values.host }, () => {
@@ -128,6 +156,16 @@ async function adminCommand(args: string[]): Promise<number> {
       builder: { type: 'string' },
       role: { type: 'string', multiple: true },
       'who-may-buy': { type: 'string' },
+      'monthly-percents': { type: 'string' },
+      'addon-below': { type: 'string' },
+      'expiring-days': { type: 'string' },
+      url: { type: 'string' },
+      events: { type: 'string' },
+      webhook: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      mode: { type: 'string' },
+      none: { type: 'boolean' },
     },
     strict: true,
   });
@@ -136,8 +174,17 @@ async function adminCommand(args: string[]): Promise<number> {
     if (!values.workspace) throw new ApiError('invalid_input', 'arguments: --workspace is required', { field: 'workspace' });
     return values.workspace;
   };
+  /** "75,90" as numbers, "" as none; left out: undefined */
+  const numbers = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? [] : v.split(',').map((x) => Number(x.trim())));
+  const required = (name: 'webhook' | 'builder') => {
+    const value = values[name];
+    if (!value) throw new ApiError('invalid_input', `arguments: --${name} is required`, { field: name });
+    return value;
+  };
   const store = await openStore(storeConfig(values));
   const ledger = new Ledger(store);
+  const webhooks = new WebhookEndpoints(store, ledger);
+  const controls = new SpendControls(store, ledger);
   try {
     let result: unknown;
     switch (command) {
@@ -167,6 +214,53 @@ async function adminCommand(args: string[]): Promise<number> {
           workspace(),
           parse(PurchaseSettings, { whoMayBuy: values['who-may-buy'] }),
         );
+        break;
+      case 'thresholds':
+        result = await controls.thresholds(workspace());
+        break;
+      case 'set-thresholds':
+        result = await controls.setThresholds(
+          workspace(),
+          parse(ThresholdsRequest, {
+            monthlyPercents: numbers(values['monthly-percents']),
+            addonBelow: values['addon-below'] === 'none' ? null : num(values['addon-below']),
+            expiringDays: numbers(values['expiring-days']),
+          }),
+        );
+        break;
+      case 'add-webhook':
+        result = await webhooks.create(workspace(), parse(CreateWebhookRequest, { url: values.url, events: values.events?.split(',').map((e) => e.trim()) }));
+        break;
+      case 'list-webhooks':
+        result = { webhooks: await webhooks.list(workspace()) };
+        break;
+      case 'remove-webhook':
+        result = await webhooks.remove(workspace(), required('webhook'));
+        break;
+      case 'rotate-webhook-secret':
+        result = await webhooks.rotateSecret(workspace(), required('webhook'));
+        break;
+      case 'webhook-deliveries':
+        result = await webhooks.deliveries(workspace(), required('webhook'), parse(WebhookDeliveriesQuery, { status: values.status, limit: values.limit }));
+        break;
+      case 'builder-limits':
+        result = await controls.builderLimits(workspace());
+        break;
+      case 'set-builder-limits':
+        result = await controls.setDefaultLimit(
+          workspace(),
+          parse(BuilderLimitsRequest, { default: values.none ? null : { credits: num(values.credits), mode: values.mode } }),
+        );
+        break;
+      case 'set-builder-limit':
+        result = await controls.setBuilderLimit(
+          workspace(),
+          parse(BuilderId, required('builder')),
+          parse(BuilderLimit, { credits: num(values.credits), mode: values.mode }),
+        );
+        break;
+      case 'remove-builder-limit':
+        result = await controls.removeBuilderLimit(workspace(), parse(BuilderId, required('builder')));
         break;
       default:
         process.stderr.write(USAGE);

@@ -12,6 +12,8 @@ export interface EnvConfig {
   maxStreamsPerBuilder: number;
   corsOrigins: string[];
   gatewayModels?: string[];
+  /** CREDIT_CHAT_WEBHOOK_DELIVERY=off: this process delivers no webhooks (others on the same database do) */
+  webhookDelivery: boolean;
 }
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -46,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     maxStreamsPerBuilder: count(env.CREDIT_CHAT_MAX_STREAMS, 4, 'CREDIT_CHAT_MAX_STREAMS'),
     corsOrigins: originsFromEnv(env.CREDIT_CHAT_CORS_ORIGINS),
     gatewayModels: listFromEnv(env.CREDIT_CHAT_MODELS),
+    webhookDelivery: env.CREDIT_CHAT_WEBHOOK_DELIVERY !== 'off',
   };
 }

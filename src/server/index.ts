@@ -21,3 +21,6 @@ export {
   type ProviderSettings,
   type ProviderOptions,
 } from './ai/index.js';
+export { WebhookDelivery, RETRY_SCHEDULE_MS, type WebhookDeliveryOptions } from './notifications/delivery.js';
+export { WebhookEndpoints } from './notifications/webhooks.js';
+export { SpendControls } from './controls/spend-controls.js';

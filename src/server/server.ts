@@ -4,7 +4,9 @@ import { aiOptionsFromEnv, type AiOptions } from './metering/ai-options.js';
 import { AiRuntime } from './metering/ai-runtime.js';
 import type { AppEnv } from './http/auth.js';
 import { createApp, type AppOptions } from './http/app.js';
+import { SpendControls } from './controls/spend-controls.js';
 import { Ledger, systemClock, type Clock } from './ledger/ledger.js';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './notifications/delivery.js';
 import { openStore, type StoreConfig } from './store/open.js';
 import { createPurchases, paymentsConfigFromEnv, type PaymentsConfig } from './payments/config.js';
 import type { Purchases } from './payments/purchases.js';
@@ -27,6 +29,11 @@ export interface ServerOptions extends StoreConfig, Omit<AppOptions, 'ledger' | 
    * CREDIT_CHAT_MAX_PURCHASE): without a Stripe key, the offline demo gateway.
    */
   payments?: Partial<PaymentsConfig>;
+  /**
+   * the webhook delivery worker of this process (on by default; false turns it off, e.g. for
+   * processes that only serve requests while others deliver)
+   */
+  webhookDelivery?: false | Omit<WebhookDeliveryOptions, 'clock'>;
 }
 
 export interface CreditChatServer {
@@ -35,6 +42,8 @@ export interface CreditChatServer {
   store: Store;
   ai: AiRuntime;
   payments: Purchases;
+  /** the webhook delivery worker, unless turned off */
+  webhooks: WebhookDelivery | undefined;
   close(): Promise<void>;
 }
 
@@ -54,21 +63,27 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
   const payments = createPurchases(store, clock, { ...paymentsConfigFromEnv(), ...options.payments });
   const app = createApp({ ...options, ledger, ai, payments, usage: new UsageReports(store, clock) });
   const interval = options.sweepIntervalMs ?? 30_000;
+  // the sweeper also sends the add-on pool's expiry notices that have come due
+  const controls = new SpendControls(store, ledger);
   const sweeper =
     interval > 0
       ? setInterval(() => {
-          ledger.sweep().catch((err: unknown) => console.error('credit-chat: sweep failed:', err instanceof Error ? err.message : err));
+          ledger.sweep().then(() => controls.sweep()).catch((err: unknown) => console.error('credit-chat: sweep failed:', err instanceof Error ? err.message : err));
         }, interval)
       : undefined;
   sweeper?.unref();
+  const webhooks = options.webhookDelivery === false ? undefined : new WebhookDelivery(store, { ...options.webhookDelivery, clock: ledger });
+  await webhooks?.start();
   return {
     app,
     ledger,
     store,
     ai,
     payments,
+    webhooks,
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await webhooks?.stop();
       // streams in flight stop and settle what they produced before the store goes away
       await ai.shutdown();
       await store.close();

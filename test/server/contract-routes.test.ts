@@ -58,6 +58,7 @@ describe('the OpenAPI document', () => {
       ['/api/v1/admin/workspaces', 'post'],
       ['/api/v1/admin/workspaces/{id}/addons', 'post'],
       ['/api/v1/admin/workspaces/{id}/tokens', 'post'],
+      ['/api/v1/admin/workspaces/{id}/webhooks', 'post'],
     ] as const) {
       assert.deepEqual(Object.keys(doc.paths[path][method].responses).filter((s) => s < '300'), ['201'], path);
     }
@@ -439,6 +440,87 @@ describe('every route answers as the document says', () => {
     await call(r.getLicense, 404, { token: emptyToken });
     await call(r.getLicense, 401, { token: null });
     await call(r.getLicense, 403, { token: ADMIN_TOKEN });
+  });
+
+  it('the spend controls: thresholds, builder limits (shown in the balance), webhook endpoints and their deliveries', async () => {
+    const w = await h.workspace({ builders: 1, creditsPerBuilder: 100 });
+    const params = { id: w.id };
+    const builder = { id: w.id, builder: 'builder-1' };
+    const admin = async (route: RouteDef, p: Record<string, string>, body?: unknown) => {
+      await call(route, 401, { token: null, params: p, body });
+      await call(route, 403, { token: w.token, params: p, body });
+    };
+
+    const thresholds = { monthlyPercents: [50, 100], addonBelow: 10, expiringDays: [7] };
+    await call(r.getThresholds, 200, { params });
+    await call(r.getThresholds, 404, { params: gone });
+    await admin(r.getThresholds, params);
+    const set = await call(r.setThresholds, 200, { params, body: thresholds });
+    assert.deepEqual(set.monthlyPercents, [50, 100]);
+    await refused(r.setThresholds, 'monthlyPercents', { params, body: { monthlyPercents: [50, 50] } });
+    await refused(r.setThresholds, 'addonBelow', { params, body: { addonBelow: 0 } });
+    await call(r.setThresholds, 404, { params: gone, body: thresholds });
+    await call(r.setThresholds, 413, { params, raw: big });
+    await admin(r.setThresholds, params, thresholds);
+
+    const limit = { credits: 20, mode: 'block' };
+    await call(r.getBuilderLimits, 200, { params });
+    await call(r.getBuilderLimits, 404, { params: gone });
+    await admin(r.getBuilderLimits, params);
+    const limits = await call(r.setBuilderLimits, 200, { params, body: { default: { credits: 50, mode: 'alert' } } });
+    assert.deepEqual(limits.default, { credits: 50, mode: 'alert' });
+    await refused(r.setBuilderLimits, 'default.mode', { params, body: { default: { credits: 50, mode: 'never' } } });
+    await call(r.setBuilderLimits, 404, { params: gone, body: { default: null } });
+    await call(r.setBuilderLimits, 413, { params, raw: big });
+    await admin(r.setBuilderLimits, params, { default: null });
+
+    const own = await call(r.setBuilderLimit, 200, { params: builder, body: limit });
+    assert.deepEqual(own.limit, { ...limit, source: 'override' });
+    await refused(r.setBuilderLimit, 'credits', { params: builder, body: { ...limit, credits: -1 } });
+    await call(r.setBuilderLimit, 404, { params: { ...gone, builder: 'builder-1' }, body: limit });
+    const badBuilder = await call(r.setBuilderLimit, 404, { params: { ...params, builder: 'no spaces' }, body: limit });
+    assert.equal(badBuilder.error.message, 'builder not found');
+    await call(r.setBuilderLimit, 413, { params: builder, raw: big });
+    await admin(r.setBuilderLimit, builder, limit);
+    // the builder sees its own limit in its balance
+    const balance = await call(r.getBalance, 200, { token: w.token });
+    assert.deepEqual(balance.builderLimit, { credits: 20, used: 0, mode: 'block' });
+    await call(r.removeBuilderLimit, 200, { params: builder });
+    await call(r.removeBuilderLimit, 404, { params: builder });
+    await call(r.removeBuilderLimit, 404, { params: { ...params, builder: 'no spaces' } });
+    await admin(r.removeBuilderLimit, builder);
+
+    const endpoint = { url: 'https://hooks.example.com/credit-chat', events: ['credits.added', 'credits.depleted'] };
+    const hook = await call(r.createWebhook, 201, { params, body: endpoint });
+    assert.match(hook.secret, /^whsec_/);
+    await refused(r.createWebhook, 'url', { params, body: { url: 'ftp://hooks.example.com/' } });
+    await refused(r.createWebhook, 'events', { params, body: { ...endpoint, events: [] } });
+    await call(r.createWebhook, 404, { params: gone, body: endpoint });
+    await call(r.createWebhook, 413, { params, raw: big });
+    await admin(r.createWebhook, params, endpoint);
+    const listed = await call(r.listWebhooks, 200, { params });
+    assert.deepEqual(listed.webhooks.map((e: { id: string }) => e.id), [hook.id]);
+    assert.ok(!JSON.stringify(listed).includes(hook.secret), 'the list shows a secret');
+    await call(r.listWebhooks, 404, { params: gone });
+    await admin(r.listWebhooks, params);
+
+    const hookParams = { id: w.id, hookId: hook.id as string };
+    const missingHook = { id: w.id, hookId: 'no_such_hook' };
+    await call(r.listWebhookDeliveries, 200, { params: hookParams, query: '?limit=10&status=pending' });
+    await refused(r.listWebhookDeliveries, 'limit', { params: hookParams, query: '?limit=0' });
+    await refused(r.listWebhookDeliveries, 'cursor', { params: hookParams, query: '?cursor=nope' });
+    await call(r.listWebhookDeliveries, 404, { params: missingHook });
+    await admin(r.listWebhookDeliveries, hookParams);
+    const rotated = await call(r.rotateWebhookSecret, 200, { params: hookParams });
+    assert.notEqual(rotated.secret, hook.secret);
+    assert.ok(rotated.previousSecretExpiresAt);
+    await call(r.rotateWebhookSecret, 404, { params: missingHook });
+    await admin(r.rotateWebhookSecret, hookParams);
+    await admin(r.deleteWebhook, hookParams);
+    await call(r.deleteWebhook, 200, { params: hookParams });
+    await call(r.deleteWebhook, 404, { params: hookParams });
+    const badHook = await call(r.deleteWebhook, 404, { params: { id: w.id, hookId: 'no such hook' } });
+    assert.equal(badHook.error.message, 'webhook not found');
   });
 
   it('called every route, each with its success status', () => {

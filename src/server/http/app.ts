@@ -5,6 +5,7 @@ import { API_BASE } from '../../contract/routes.js';
 import { mountByokRoutes } from '../byok/routes.js';
 import type { AiRuntime } from '../metering/ai-runtime.js';
 import { mountChatRoutes } from '../chat/routes.js';
+import { mountSpendControlRoutes } from '../controls/routes.js';
 import { ApiError } from '../errors.js';
 import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     ledger.issueToken(params.id, body.builder, { ttlSeconds: body.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, roles: body.roles }),
   );
   handle(admin, ADMIN_BASE, routes.setOrigins, (_, { params, body }) => ledger.setOrigins(params.id, body.origins));
+  mountSpendControlRoutes(admin, ledger);
   if (options.payments) {
     mountPurchaseAdminRoutes(admin, options.payments);
     mountPaymentWebhook(api, options.payments);

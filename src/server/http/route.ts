@@ -20,7 +20,12 @@ export async function routeInput<R extends RouteDef>(route: R, c: Context): Prom
   const input: Record<string, unknown> = { params: {}, query: {}, headers: {}, body: undefined };
   if (route.params) {
     const parsed = z.safeParse(route.params, c.req.param());
-    if (!parsed.success) throw new ApiError('not_found', `${route.resource ?? 'resource'} not found`);
+    if (!parsed.success) {
+      // the parameter that names nothing says what it would have named
+      const param = String(parsed.error.issues[0]?.path[0] ?? '');
+      const resource = typeof route.resource === 'object' ? route.resource[param] : route.resource;
+      throw new ApiError('not_found', `${resource ?? 'resource'} not found`);
+    }
     input.params = parsed.data;
   }
   if (route.query) input.query = parseQuery(c, route.query);

@@ -8,6 +8,7 @@ import {
   type DebitRequest,
   type Hold,
   type LicenseRequest,
+  type LimitMode,
   type OperationType,
   type Receipt,
   type UsageEntry,
@@ -119,6 +120,10 @@ interface Outcome {
   grant?: GrantRow;
   balance?: BalanceRow;
   replayed?: boolean;
+  /** a builder's limit: on a builder_limit_reached refusal (used, limit) and with GET /balance */
+  used?: number;
+  limit?: number;
+  builderLimit?: { credits: number; used: number; mode: LimitMode } | null;
 }
 
 const c = fromMillicredits;
@@ -194,6 +199,13 @@ function refusal(outcome: Outcome, what: string): ApiError {
     case 401:
       return new ApiError('unauthorized', 'The token is unknown or revoked.');
     case 402:
+      if (outcome.code === 'builder_limit_reached') {
+        return new ApiError('builder_limit_reached', "This builder's credit limit for the cycle does not leave room for this operation.", {
+          needed: c(outcome.needed ?? 0),
+          used: c(outcome.used ?? 0),
+          limit: c(outcome.limit ?? 0),
+        });
+      }
       return new ApiError('insufficient_credits', 'Not enough credits for this operation.', {
         needed: c(outcome.needed ?? 0),
         available: c(outcome.available ?? 0),
@@ -455,11 +467,15 @@ export class Ledger {
 
   // ---- a builder's credits ------------------------------------------------------------
 
-  /** The balance now; opens this cycle's monthly grant and releases what has expired. */
+  /**
+   * The balance now, with the builder's limit when one applies; opens this cycle's monthly
+   * grant and releases what has expired.
+   */
   async balance(ctx: BuilderContext): Promise<Balance> {
-    const outcome = await this.callAs(ctx, 'cc_current_balance', []);
+    const outcome = await this.callAs(ctx, 'cc_builder_balance', [ctx.builder]);
     if (outcome.status !== 200 || !outcome.balance) throw this.refused(ctx, outcome, 'workspace');
-    return toBalance(outcome.balance, ctx.byok);
+    const limit = outcome.builderLimit;
+    return { ...toBalance(outcome.balance, ctx.byok), builderLimit: limit ? { credits: c(limit.credits), used: c(limit.used), mode: limit.mode } : null };
   }
 
   async createHold(ctx: BuilderContext, input: CreateHoldRequest): Promise<Hold> {

@@ -10,6 +10,8 @@
  * trip, one short transaction, the workspace row locked for its duration and no longer.
  */
 import { AI_SCHEMA } from '../chat/schema.js';
+import { CONTROLS_SCHEMA } from '../controls/schema.js';
+import { OUTBOX_SCHEMA } from '../notifications/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
 import { LICENSE_CHANGE_SCHEMA } from '../ledger/license-schema.js';
 import { PAYMENTS_SCHEMA } from '../payments/schema.js';
@@ -200,4 +202,5 @@ UPDATE messages m SET parent_id = p.id FROM messages p WHERE p.conversation_id =
 UPDATE conversations c SET active_message_id = (SELECT id FROM messages m WHERE m.conversation_id = c.id ORDER BY seq DESC LIMIT 1);
 CREATE INDEX messages_by_parent ON messages (parent_id);`,
   },
+  { version: 9, name: 'spend controls and webhooks: outbox, endpoints, thresholds, builder limits', sql: OUTBOX_SCHEMA + CONTROLS_SCHEMA },
 ];

@@ -38,6 +38,10 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
     kind: 'pglite',
     ...client(db),
     transaction: (work) => withRetries(() => db.transaction((tx) => work(client(tx as unknown as Queryable)))),
+    listen: async (channel, onNotify) => {
+      const stop = await db.listen(channel, () => onNotify());
+      return () => stop();
+    },
     async close() {
       await db.close();
       unlock();

@@ -27,6 +27,56 @@ function unavailable(err: unknown): never {
   throw err;
 }
 
+/**
+ * LISTEN on a connection of its own (outside the pool, whose connections come and go). A lost
+ * or refused connection is tried again every second until stopped; a notification missed
+ * meanwhile is what the listener's own polling is for.
+ */
+async function listenOn(connectionString: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const again = () => {
+    if (stopped) return;
+    retry = setTimeout(() => void connect(), 1_000);
+    retry.unref();
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    const lost = () => {
+      next.end().catch(() => {});
+      if (client === next) {
+        client = undefined;
+        again();
+      }
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch {
+      next.end().catch(() => {});
+      return again();
+    }
+    if (stopped) return void next.end().catch(() => {});
+    client = next;
+    // whatever was sent while no connection listened
+    onNotify();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    await last?.end().catch(() => {});
+  };
+}
+
 /** A lock number that says "credit-chat migrations" to pg_advisory_xact_lock. */
 const MIGRATION_LOCK = 0x63_63_6d_67;
 
@@ -77,6 +127,7 @@ export async function openPostgresStore(connectionString: string, poolSize = 8):
           conn.release(broken);
         }
       }).catch(unavailable),
+    listen: (channel, onNotify) => listenOn(connectionString, channel, onNotify),
     close: () => pool.end(),
   };
   await migrate(store, async (tx) => {

@@ -9,6 +9,11 @@ export interface Store extends SqlClient {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction, retried on serialization failures and deadlocks. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (sent when the notifying transaction
+   * commits, from any process on the same database); resolves with a function that stops.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

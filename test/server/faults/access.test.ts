@@ -28,6 +28,10 @@ const sampleBody: Record<string, unknown> = {
   'put /admin/workspaces/{id}/purchase-settings': { whoMayBuy: 'any_builder' },
   'post /purchases': { credits: 100 },
   'put /admin/workspaces/{id}/origins': { origins: ['https://intruder.test'] },
+  'put /admin/workspaces/{id}/thresholds': { monthlyPercents: [1] },
+  'put /admin/workspaces/{id}/builder-limits': { default: { credits: 0, mode: 'block' } },
+  'put /admin/workspaces/{id}/builders/{builder}/limit': { credits: 0, mode: 'block' },
+  'post /admin/workspaces/{id}/webhooks': { url: 'https://intruder.test/hook' },
 };
 
 /** The OpenAI-compatible gateway at /v1 (outside /api/v1): builder routes, errors in OpenAI's shape. */

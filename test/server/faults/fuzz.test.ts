@@ -21,6 +21,8 @@ onEachStore('fuzzed requests on every endpoint', (kind) => {
     const hold = await h.request('POST', '/holds', ws.token, { operation: 'sql_generation', credits: 3, idempotencyKey: key() });
     const purchase = await h.request('POST', '/purchases', ws.token, { credits: 300 });
     const sessionId = new URL(purchase.body.checkoutUrl as string).pathname.split('/').pop()!;
+    const hook = await h.admin('POST', `/workspaces/${ws.id}/webhooks`, { url: 'http://127.0.0.1:9/hooks' });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
     const report = await fuzzApi(h, {
       cases: CASES,
       seed: kind.name === 'pglite' ? 1 : 2,
@@ -29,6 +31,8 @@ onEachStore('fuzzed requests on every endpoint', (kind) => {
       holdId: hold.body.id,
       purchaseId: purchase.body.id,
       sessionId,
+      builder: 'builder-1',
+      hookId: hook.body.id,
     });
     assert.deepEqual(report.violations, []);
     assert.equal(report.cases, CASES);

@@ -44,6 +44,15 @@ function validBody(method: string, path: string): unknown {
       return 'action=cancel';
     case 'put /admin/workspaces/{id}/origins':
       return { origins: ['https://app.example.com', 'https://*.example.com'] };
+    case 'put /admin/workspaces/{id}/thresholds':
+      return { monthlyPercents: [50, 90, 100], addonBelow: 25, expiringDays: [14, 3] };
+    case 'put /admin/workspaces/{id}/builder-limits':
+      return { default: { credits: 40, mode: 'alert' } };
+    case 'put /admin/workspaces/{id}/builders/{builder}/limit':
+      return { credits: 30, mode: 'block' };
+    case 'post /admin/workspaces/{id}/webhooks':
+      // nothing delivers during a fuzz run (the harness runs no delivery worker)
+      return { url: 'http://127.0.0.1:9/hooks', events: ['credits.added', 'builder.limit_reached'] };
     case 'post /v1/chat/completions':
       return {
         model: 'credit-chat-demo-1',
@@ -97,8 +106,8 @@ function mutate(body: unknown): fc.Arbitrary<string | undefined> {
 const queryString = fc.oneof(
   fc.constant(''),
   fc.dictionary(
-    fc.constantFrom('limit', 'cursor', 'order', 'x', 'credits', 'promoCode', 'from', 'to', 'groupBy'),
-    fc.oneof(oddString, fc.integer().map(String), fc.constantFrom('300', 'DEMO10', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 'operation')),
+    fc.constantFrom('limit', 'cursor', 'order', 'x', 'credits', 'promoCode', 'from', 'to', 'groupBy', 'status'),
+    fc.oneof(oddString, fc.integer().map(String), fc.constantFrom('300', 'DEMO10', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 'operation', 'pending')),
     { maxKeys: 4 },
   ).map(
     (params) => '?' + new URLSearchParams(params).toString(),
@@ -142,7 +151,10 @@ export async function fuzzApi(h: Harness, options: FuzzOptions): Promise<FuzzRep
   return report;
 }
 
-/** The ids the fuzzer puts in paths besides fuzzed ones: a hold, the workspace, a purchase and its demo Checkout session. */
+/**
+ * The ids the fuzzer puts in paths besides fuzzed ones: a hold, the workspace, a purchase and its
+ * demo Checkout session; and in a second parameter, a builder and a webhook endpoint.
+ */
 export interface FuzzOptions {
   cases: number;
   seed: number;
@@ -151,6 +163,8 @@ export interface FuzzOptions {
   holdId: string;
   purchaseId?: string;
   sessionId?: string;
+  builder?: string;
+  hookId?: string;
 }
 
 async function fuzzRoutes(h: Harness, options: FuzzOptions, report: FuzzReport): Promise<void> {
@@ -163,17 +177,19 @@ async function fuzzRoutes(h: Harness, options: FuzzOptions, report: FuzzReport):
   );
   const known = [options.holdId, options.workspaceId, options.purchaseId, options.sessionId].filter((id): id is string => id !== undefined);
   const pathId = fc.oneof(fc.constantFrom(...known, 'missing', 'hold_0'), oddString.map(encodeURIComponent));
+  const knownSecond = [options.builder, options.hookId].filter((id): id is string => id !== undefined);
+  const secondId = fc.oneof(fc.constantFrom(...knownSecond, 'missing', 'builder-9'), oddString.map(encodeURIComponent));
   const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined);
 
   await fc.assert(
     fc.asyncProperty(
       route.chain((r) => fc.record({ route: fc.constant(r), body: mutate(validBody(r.method, r.path)) })),
       authorization,
-      pathId,
+      fc.tuple(pathId, secondId),
       queryString,
       contentType,
-      async ({ route: r, body }, auth, id, query, type) => {
-        const path = r.path.replace(/\{(id|session)\}/, id);
+      async ({ route: r, body }, auth, [id, second], query, type) => {
+        const path = r.path.replace(/\{(id|session)\}/, id).replace(/\{(builder|hookId)\}/, second);
         const headers: Record<string, string> = {};
         if (auth !== undefined) headers.authorization = auth;
         if (type) headers['content-type'] = type;

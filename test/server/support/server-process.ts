@@ -58,3 +58,15 @@ export async function startServerProcess(args: string[], env: Record<string, str
       }),
   };
 }
+
+/** A JSON request to a server process's API (`url` ends in /api/v1); a status of 300 or more throws. */
+export async function callApi(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await response.json()) as unknown;
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
