@@ -86,10 +86,3 @@ export function parseQuery<T>(c: Context, schema: z.ZodMiniType<T>): T {
   if (!parsed.success) throw invalidInput(parsed.error.issues, 'query');
   return parsed.data;
 }
-
-/** A path parameter that looks like an id; anything else cannot name a resource: 404. */
-export function pathId(c: Context, name: string, what: string): string {
-  const value = c.req.param(name) ?? '';
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) throw new ApiError('not_found', `${what} not found`);
-  return value;
-}
