@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import type { PaymentsConfig } from '../../src/server/payments/config.js';
 
 /**
  * A fake Stripe API on 127.0.0.1 that speaks Stripe's wire protocol: form-encoded requests
@@ -81,6 +82,16 @@ export class FakeStripe {
 
   get origin(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The server's payments configuration that talks to this fake: 10.00 per 100 credits, USD. */
+  paymentsConfig(): PaymentsConfig {
+    return {
+      stripe: { secretKey: this.secretKey, webhookSecret: this.webhookSecret, apiBase: this.origin },
+      pricePer100: 1000,
+      currency: 'usd',
+      maxCredits: 10_000,
+    };
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { OUTBOX_SCHEMA } from '../notifications/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
 import { LICENSE_CHANGE_SCHEMA } from '../ledger/license-schema.js';
 import { PAYMENTS_SCHEMA } from '../payments/schema.js';
+import { PURCHASE_EVENTS_SCHEMA } from '../payments/purchase-events.js';
 
 export interface Migration {
   version: number;
@@ -203,4 +204,5 @@ UPDATE conversations c SET active_message_id = (SELECT id FROM messages m WHERE 
 CREATE INDEX messages_by_parent ON messages (parent_id);`,
   },
   { version: 9, name: 'spend controls and webhooks: outbox, endpoints, thresholds, builder limits', sql: OUTBOX_SCHEMA + CONTROLS_SCHEMA },
+  { version: 10, name: 'purchase.paid and purchase.failed written by the purchase fulfilment', sql: PURCHASE_EVENTS_SCHEMA },
 ];
