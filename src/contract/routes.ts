@@ -16,6 +16,7 @@ import {
   submitDemoCheckout,
 } from './routes-purchases.js';
 import { getLicense, getUsageCsv, getUsageSummary } from './routes-usage.js';
+import { getAutoTopUp, setAutoTopUp, setupAutoTopUp } from './routes-auto-top-up.js';
 
 /**
  * HTTP contract v1, each route declared once: method, path, who may call it, what it takes and
@@ -39,6 +40,7 @@ export * from './routes-gateway.js';
 export * from './routes-ledger.js';
 export * from './routes-purchases.js';
 export * from './routes-usage.js';
+export * from './routes-auto-top-up.js';
 
 /** Every route of HTTP contract v1. */
 export const ROUTES = [
@@ -79,6 +81,9 @@ export const ROUTES = [
   getUsageSummary,
   getUsageCsv,
   getLicense,
+  getAutoTopUp,
+  setAutoTopUp,
+  setupAutoTopUp,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];
