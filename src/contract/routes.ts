@@ -17,6 +17,7 @@ import {
 } from './routes-purchases.js';
 import { getLicense, getUsageCsv, getUsageSummary } from './routes-usage.js';
 import { getAutoTopUp, setAutoTopUp, setupAutoTopUp } from './routes-auto-top-up.js';
+import { listBuilderLimits } from './routes-builder-limits.js';
 
 /**
  * HTTP contract v1, each route declared once: method, path, who may call it, what it takes and
@@ -41,6 +42,7 @@ export * from './routes-ledger.js';
 export * from './routes-purchases.js';
 export * from './routes-usage.js';
 export * from './routes-auto-top-up.js';
+export * from './routes-builder-limits.js';
 
 /** Every route of HTTP contract v1. */
 export const ROUTES = [
@@ -84,6 +86,7 @@ export const ROUTES = [
   getAutoTopUp,
   setAutoTopUp,
   setupAutoTopUp,
+  listBuilderLimits,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];

@@ -21,11 +21,11 @@ const alert = (kind: BalanceAlert['kind'], threshold: number): BalanceAlert => (
 async function heard(work: () => Promise<void>): Promise<CreditThresholdEvent[]> {
   const events: CreditThresholdEvent[] = [];
   const listener = (event: CreditThresholdEvent) => events.push(event);
-  document.addEventListener('credit-threshold', listener);
+  document.body.addEventListener('credit-threshold', listener);
   try {
     await work();
   } finally {
-    document.removeEventListener('credit-threshold', listener);
+    document.body.removeEventListener('credit-threshold', listener);
   }
   return events;
 }

@@ -466,6 +466,12 @@ describe('every route answers as the document says', () => {
     await call(r.setupAutoTopUp, 403, { token: w.token, body: {} });
   });
 
+  it('builder limits as a builder reads them', async () => {
+    assert.deepEqual((await call(r.listBuilderLimits, 200)).default, null);
+    await call(r.listBuilderLimits, 401, { token: null });
+    await call(r.listBuilderLimits, 403, { token: ADMIN_TOKEN });
+  });
+
   it('called every route, each with its success status', () => {
     for (const route of ROUTES as readonly RouteDef[]) {
       const success = Number(Object.keys(route.answers).find((s) => Number(s) < 400));

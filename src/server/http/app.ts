@@ -13,6 +13,7 @@ import { openApiDocument } from '../openapi.js';
 import type { Purchases } from '../payments/purchases.js';
 import type { AutoTopUp } from '../payments/auto-top-up.js';
 import { mountAutoTopUpAdminRoutes, mountAutoTopUpRoutes } from '../payments/auto-top-up-routes.js';
+import { mountBuilderLimitsRoute } from '../controls/builder-limits-route.js';
 import { mountDemoCheckout, mountPaymentWebhook, mountPurchaseAdminRoutes, mountPurchaseRoutes } from '../payments/routes.js';
 import type { UsageReports } from '../usage/usage.js';
 import { mountUsageRoutes } from '../usage/routes.js';
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.payments) mountPurchaseRoutes(builder, options.payments, options.corsOrigins);
   if (options.usage) mountUsageRoutes(builder, options.usage);
   if (options.autoTopUp) mountAutoTopUpRoutes(builder, options.autoTopUp, options.corsOrigins);
+  mountBuilderLimitsRoute(builder, ledger);
   api.route('/', builder);
 
   app.route(API_BASE, api);
