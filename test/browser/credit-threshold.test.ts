@@ -1,11 +1,11 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { QueryClient } from '@tanstack/query-core';
 import '../../src/define.js';
 import type { CreditBalance } from '../../src/components/credit-balance/credit-balance.js';
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import type { BalanceAlert } from '../../src/contract/index.js';
 import type { CreditThresholdEvent } from '../../src/events/index.js';
-import { createWorkspace } from './support/backend.js';
+import { createWorkspace, setBuilderLimits } from './support/backend.js';
 import { balanceFixture } from './support/fixtures.js';
 
 const text = (element: Element | null | undefined) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -98,6 +98,27 @@ describe('thresholds in the widget', () => {
     expect(events.map((e) => [e.detail.kind, e.detail.threshold])).to.deep.equal([['monthly_percent', 75]]);
     const balance = el.shadowRoot!.querySelector('credit-balance')!;
     await waitUntil(() => balance.getAttribute('state') === 'warning', 'the balance shows no state');
+    await expect(el).to.be.accessible();
+  });
+
+  it('<credit-chat> says clearly that a message was refused by the builder limit (402 builder_limit_reached)', async () => {
+    const ws = await createWorkspace({ builders: 1, creditsPerBuilder: 100 });
+    await setBuilderLimits(ws.workspaceId, { credits: 0.001, mode: 'block' });
+    const el = await fixture<CreditChat>(
+      html`<credit-chat api-base="/api/v1" token=${ws.token} locale="en-US" theme="light" operation="sql_generation" .queryClient=${new QueryClient()}></credit-chat>`,
+    );
+    const $ = <T extends Element = HTMLElement>(selector: string) => el.shadowRoot!.querySelector<T>(selector);
+    await waitUntil(() => $('textarea'), 'no composer', { timeout: 5000 });
+    const textarea = $<HTMLTextAreaElement>('textarea')!;
+    textarea.focus();
+    textarea.value = 'Orders per day';
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    const failed = oneEvent(el, 'credit-error');
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    expect((await failed).detail).to.include({ code: 'builder_limit_reached', status: 402 });
+    await waitUntil(() => $('.failure'), 'no failure shown');
+    expect(text($('.failure p'))).to.equal('You have reached your AI credit limit for this month; your workspace admin can raise it.');
     await expect(el).to.be.accessible();
   });
 });
