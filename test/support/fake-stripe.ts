@@ -76,8 +76,11 @@ export class FakeStripe {
   readonly setupIntents = new Map<string, Json>();
   readonly paymentMethods = new Map<string, Json & { declines: boolean }>();
   readonly paymentIntents = new Map<string, Json>();
-  /** payment_intents create answers (tests fail the network with it); undefined answers normally */
-  interceptPaymentIntent: (() => void) | undefined;
+  /**
+   * How many PaymentIntents to make and then lose the answer of (the connection is cut after
+   * Stripe charged): the client must ask again with the same Idempotency-Key.
+   */
+  dropPaymentIntentAnswers = 0;
   private now = Math.floor(Date.now() / 1000);
 
   private constructor(private readonly server: Server) {}
@@ -252,11 +255,13 @@ export class FakeStripe {
       }
       const key = req.method === 'POST' ? headers['idempotency-key'] : undefined;
       const replay = key ? this.idempotent.get(key) : undefined;
-      if (replay) return send(replay.status, replay.body);
-      if (req.method === 'POST' && url.pathname === '/v1/payment_intents') this.interceptPaymentIntent?.();
-      const body = this.route(req.method ?? 'GET', url.pathname, params);
-      if (key) this.idempotent.set(key, { status: 200, body });
-      send(200, body);
+      const answer = replay ?? { status: 200, body: this.route(req.method ?? 'GET', url.pathname, params) };
+      if (key && !replay) this.idempotent.set(key, answer);
+      if (req.method === 'POST' && url.pathname === '/v1/payment_intents' && this.dropPaymentIntentAnswers > 0) {
+        this.dropPaymentIntentAnswers--;
+        return void res.socket?.destroy();
+      }
+      send(answer.status, answer.body);
     } catch (err) {
       if (err instanceof StripeError) {
         const body = { error: { type: err.type, message: err.message, ...(err.param ? { param: err.param } : {}), ...err.extra } };

@@ -168,12 +168,14 @@ export class AutoTopUp {
       );
       const request = claimed[0];
       if (!request) return settled;
-      await this.charge(request);
+      // not answered: left pending for the next pass (the sweep interval), not asked again at once
+      if (!(await this.charge(request))) return settled;
       settled++;
     }
   }
 
-  private async charge(request: RequestRow): Promise<void> {
+  /** Charges one claimed request and settles it; false when the gateway did not answer. */
+  private async charge(request: RequestRow): Promise<boolean> {
     const credits = Number(request.credits);
     const amount = (credits / 100) * this.purchases.settings.pricePer100;
     const currency = this.purchases.settings.currency;
@@ -189,7 +191,7 @@ export class AutoTopUp {
         : ({ status: 'declined', intentId: null, error: 'no_payment_method' } as const);
     if (!outcome) {
       await this.store.query(`UPDATE topup_requests SET status = 'pending' WHERE id = $1 AND status = 'charging'`, [request.id]);
-      return;
+      return false;
     }
     const now = this.clock.now();
     await this.store.query('SELECT cc_topup_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
@@ -203,6 +205,7 @@ export class AutoTopUp {
       now,
       oneYearAfter(now),
     ]);
+    return true;
   }
 
   /** Charges as holds make top-ups due (NOTIFY), and every `intervalMs` for retries; resolves with stop. */

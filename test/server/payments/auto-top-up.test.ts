@@ -97,6 +97,23 @@ onEachStore('auto top-up with a saved card (Stripe)', (kind) => {
     await expectBooksBalanced(ws.id);
   });
 
+  it('a charge whose answers are lost is asked again with the same idempotency key, in the next pass too: one PaymentIntent, one grant', async () => {
+    const ws = await workspace();
+    // every answer of this pass is lost (the stripe client's own retries too): the request waits for the next pass
+    world.fake.dropPaymentIntentAnswers = 3;
+    assert.equal((await hold(ws.token, 160)).status, 201);
+    assert.equal(await world.h.autoTopUp!.chargeDue(), 0);
+    assert.equal(await addon(ws.token), 0);
+    world.fake.dropPaymentIntentAnswers = 0;
+    assert.equal(await world.h.autoTopUp!.chargeDue(), 1);
+    const asked = world.fake.requests.filter((r) => r.path === '/v1/payment_intents' && r.params.metadata?.workspace_id === ws.id);
+    assert.equal(asked.length, 4); // 1 + the client's 2 retries, lost; then 1 answered
+    assert.equal(new Set(asked.map((r) => r.headers['idempotency-key'])).size, 1);
+    assert.equal(intentsOf(ws.id).length, 1);
+    assert.equal(await addon(ws.token), 300);
+    await expectBooksBalanced(ws.id);
+  });
+
   it('a declined charge turns auto top-up off and fires purchase.failed, once', async () => {
     const ws = await workspace({ declines: true });
     assert.equal((await hold(ws.token, 160)).status, 201);
