@@ -5,6 +5,7 @@ import { API_BASE, routePath, type RouteCall } from '../contract/route-def.js';
 import { getBalanceCall } from '../contract/routes-ledger.js';
 import { createPurchaseCall, getPurchaseCall, listPurchasesCall, quotePurchaseCall } from '../contract/routes-purchases.js';
 import { getLicenseCall, getUsageCsvCall, getUsageSummaryCall } from '../contract/routes-usage.js';
+import { listBuilderLimitsCall } from '../contract/routes-builder-limits.js';
 import type { CreditApiClient } from './api-client.js';
 
 /** A route's path below the API base, `{name}` parameters filled in, and a query string. */
@@ -36,6 +37,8 @@ export const accountApi = {
   summary: (client: CreditApiClient, from: string, to: string, groupBy: UsageGroupBy, signal?: AbortSignal) =>
     client.request(getUsageSummaryCall.method, pathOf(getUsageSummaryCall, {}, { from, to, groupBy }), getUsageSummaryCall.answers[200], undefined, signal),
   /** The CSV of a range, as a Blob (the request needs the bearer token, so it cannot be a plain link). */
+  builderLimits: (client: CreditApiClient, signal?: AbortSignal) =>
+    client.request(listBuilderLimitsCall.method, pathOf(listBuilderLimitsCall), listBuilderLimitsCall.answers[200], undefined, signal),
   csv: async (client: CreditApiClient, from: string, to: string) =>
     (await client.send(getUsageCsvCall.method, pathOf(getUsageCsvCall, {}, { from, to }), undefined, undefined, getUsageCsvCall.answers[200].text)).blob(),
 };

@@ -12,3 +12,4 @@ export * from './usage.js';
 export * from './account.js';
 export * from './webhooks.js';
 export * from './spend-controls.js';
+export * from './auto-top-up.js';

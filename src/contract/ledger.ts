@@ -10,6 +10,17 @@ export type LimitMode = z.infer<typeof LimitMode>;
 export const BalanceBuilderLimit = z.object({ credits: Credits, used: Credits, mode: LimitMode });
 export type BalanceBuilderLimit = z.infer<typeof BalanceBuilderLimit>;
 
+/**
+ * A threshold crossed this cycle and not yet recovered, in `GET /balance`: `monthly_percent`
+ * (threshold: percent of the monthly credits used), `addon_below` (credits), `depleted` (0).
+ */
+export const BalanceAlert = z.object({
+  kind: z.enum(['monthly_percent', 'addon_below', 'depleted']),
+  threshold: z.number(),
+  crossedAt: IsoDateTime,
+});
+export type BalanceAlert = z.infer<typeof BalanceAlert>;
+
 export const Balance = z.object({
   /** monthly.available + addon.available */
   total: Credits,
@@ -28,6 +39,8 @@ export const Balance = z.object({
   asOf: IsoDateTime,
   /** on GET /balance: the builder's limit this cycle, null when none applies */
   builderLimit: z.optional(z.nullable(BalanceBuilderLimit)),
+  /** on GET /balance: the thresholds crossed this cycle and not recovered, oldest first */
+  alerts: z.optional(z.array(BalanceAlert)),
 });
 export type Balance = z.infer<typeof Balance>;
 

@@ -97,6 +97,8 @@ export const WebhookReceipt = /* @__PURE__ */ z.object({
   status: /* @__PURE__ */ z.optional(PurchaseStatus),
   /** why a verified event changed nothing: its type, or `unknown purchase` */
   ignored: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  /** a setup-mode session saved the workspace's payment method for auto top-up */
+  saved: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
 });
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 

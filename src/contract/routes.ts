@@ -29,6 +29,8 @@ import {
   submitDemoCheckout,
 } from './routes-purchases.js';
 import { getLicense, getUsageCsv, getUsageSummary } from './routes-usage.js';
+import { getAutoTopUp, setAutoTopUp, setupAutoTopUp } from './routes-auto-top-up.js';
+import { listBuilderLimits } from './routes-builder-limits.js';
 
 /**
  * HTTP contract v1, each route declared once: method, path, who may call it, what it takes and
@@ -53,6 +55,8 @@ export * from './routes-ledger.js';
 export * from './routes-purchases.js';
 export * from './routes-usage.js';
 export * from './routes-controls.js';
+export * from './routes-auto-top-up.js';
+export * from './routes-builder-limits.js';
 
 /** Every route of HTTP contract v1. */
 export const ROUTES = [
@@ -104,6 +108,10 @@ export const ROUTES = [
   deleteWebhook,
   rotateWebhookSecret,
   listWebhookDeliveries,
+  getAutoTopUp,
+  setAutoTopUp,
+  setupAutoTopUp,
+  listBuilderLimits,
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof ROUTES)[number];

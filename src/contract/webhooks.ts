@@ -114,6 +114,17 @@ export const Threshold = z.object({
 export type Threshold = z.infer<typeof Threshold>;
 
 const eventBase = { workspaceId: z.string() };
+const purchaseEventBase = {
+  purchaseId: z.string(),
+  builder: z.string(),
+  credits: z.number(),
+  /** in the currency's minor unit */
+  amount: z.number(),
+  currency: z.string(),
+  provider: z.string(),
+  /** `checkout` (a builder bought) or `auto_top_up` */
+  source: z.enum(['checkout', 'auto_top_up']),
+};
 
 export const EVENT_DATA = {
   'credits.threshold_crossed': z.looseObject({ ...eventBase, threshold: Threshold, balance: EventBalance }),
@@ -142,9 +153,18 @@ export const EVENT_DATA = {
     /** set when a hold was refused by a `block` limit */
     refused: z.nullable(Credits),
   }),
-  /** emitted by the purchase flow */
-  'purchase.paid': z.looseObject(eventBase),
-  'purchase.failed': z.looseObject(eventBase),
+  /** a purchase was paid and its add-on credits granted (once, however often the payment event arrives) */
+  'purchase.paid': z.looseObject({
+    ...eventBase,
+    ...purchaseEventBase,
+    grantId: z.string(),
+    /** the grant's reference: the Checkout session id, or the PaymentIntent id of an automatic top-up */
+    reference: z.string(),
+    paidAt: IsoDateTime,
+    validUntil: IsoDateTime,
+  }),
+  /** a payment failed; an automatic top-up's failure also turned auto top-up off */
+  'purchase.failed': z.looseObject({ ...eventBase, ...purchaseEventBase, reason: z.string(), autoTopUpDisabled: z.boolean() }),
 } satisfies Record<WebhookEventType, z.ZodMiniType>;
 
 /** The JSON body of every delivery. */

@@ -19,6 +19,16 @@ export const defaultStrings = {
   addonLabel: 'Add-on',
   validUntil: (date: string) => `valid until ${date}`,
   heldLabel: 'Held now',
+  /** the builder's own limit this cycle */
+  yourLimit: (used: string, limit: string) => `your limit: ${used} of ${limit} used`,
+  /** <credit-balance> state tags and the threshold banner in <credit-chat> */
+  stateWarning: 'running low',
+  stateCritical: 'almost out',
+  stateDepleted: 'out of credits',
+  thresholdMonthly: (percent: string) => `${percent} % of this month's AI credits are used.`,
+  thresholdAddon: (credits: string) => `Fewer than ${credits} add-on AI credits are left.`,
+  thresholdDepleted: 'The AI credits are used up. Get more to keep going.',
+  builderLimitReached: 'You have reached your AI credit limit for this month; your workspace admin can raise it.',
   byokActive: 'Using your own key',
   getCredits: 'Get AI credits',
   useOwnKey: 'Use your own key',

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import {
   AddonRequest,
+  AutoTopUpRequest,
   BuilderId,
   BuilderLimit,
   BuilderLimitsRequest,
@@ -16,6 +17,7 @@ import {
   WebhookDeliveriesQuery,
 } from '../contract/index.js';
 import { SpendControls } from './controls/spend-controls.js';
+import { AutoTopUp } from './payments/auto-top-up.js';
 import { aiOptionsFromEnv } from './metering/ai-options.js';
 import { configFromEnv } from './config.js';
 import { ApiError } from './errors.js';
@@ -50,6 +52,9 @@ const USAGE = `credit-chat-server: the credit-chat reference backend
   credit-chat-server admin set-builder-limits --workspace ID (--credits N --mode block|alert | --none)
   credit-chat-server admin set-builder-limit --workspace ID --builder NAME --credits N --mode block|alert
   credit-chat-server admin remove-builder-limit --workspace ID --builder NAME
+  credit-chat-server admin auto-top-up --workspace ID
+  credit-chat-server admin set-auto-top-up --workspace ID --enabled true|false [--threshold N] [--credits N]
+      [--max-per-cycle N]    (what is left out keeps its value; a builder saves the card with POST /auto-top-up/setup)
       (admin commands take --data-dir or --database-url too, and print JSON)
 
 Environment: DATABASE_URL (PostgreSQL, CREDIT_CHAT_DB_POOL_SIZE connections, default 8; else PGlite
@@ -166,6 +171,9 @@ async function adminCommand(args: string[]): Promise<number> {
       limit: { type: 'string' },
       mode: { type: 'string' },
       none: { type: 'boolean' },
+      enabled: { type: 'string' },
+      threshold: { type: 'string' },
+      'max-per-cycle': { type: 'string' },
     },
     strict: true,
   });
@@ -185,6 +193,7 @@ async function adminCommand(args: string[]): Promise<number> {
   const ledger = new Ledger(store);
   const webhooks = new WebhookEndpoints(store, ledger);
   const controls = new SpendControls(store, ledger);
+  const autoTopUp = () => new AutoTopUp(store, createPurchases(store, systemClock, paymentsConfigFromEnv()), systemClock);
   try {
     let result: unknown;
     switch (command) {
@@ -262,6 +271,22 @@ async function adminCommand(args: string[]): Promise<number> {
       case 'remove-builder-limit':
         result = await controls.removeBuilderLimit(workspace(), parse(BuilderId, required('builder')));
         break;
+      case 'auto-top-up':
+        result = await autoTopUp().get(workspace());
+        break;
+      case 'set-auto-top-up': {
+        const current = await autoTopUp().get(workspace());
+        result = await autoTopUp().set(
+          workspace(),
+          parse(AutoTopUpRequest, {
+            enabled: values.enabled === undefined ? current.enabled : values.enabled === 'true' ? true : values.enabled === 'false' ? false : values.enabled,
+            threshold: num(values.threshold) ?? current.threshold,
+            credits: num(values.credits) ?? (current.credits || undefined),
+            maxPerCycle: num(values['max-per-cycle']) ?? (current.maxPerCycle || undefined),
+          }),
+        );
+        break;
+      }
       default:
         process.stderr.write(USAGE);
         return 2;

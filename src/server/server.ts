@@ -10,6 +10,7 @@ import { WebhookDelivery, type WebhookDeliveryOptions } from './notifications/de
 import { openStore, type StoreConfig } from './store/open.js';
 import { createPurchases, paymentsConfigFromEnv, type PaymentsConfig } from './payments/config.js';
 import type { Purchases } from './payments/purchases.js';
+import { AutoTopUp } from './payments/auto-top-up.js';
 import { UsageReports } from './usage/usage.js';
 import type { Store } from './store/store.js';
 
@@ -61,7 +62,8 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
   const ai = new AiRuntime(ledger, aiOptions);
   const clock = options.clock ?? systemClock;
   const payments = createPurchases(store, clock, { ...paymentsConfigFromEnv(), ...options.payments });
-  const app = createApp({ ...options, ledger, ai, payments, usage: new UsageReports(store, clock) });
+  const autoTopUp = new AutoTopUp(store, payments, clock);
+  const app = createApp({ ...options, ledger, ai, payments, autoTopUp, usage: new UsageReports(store, clock) });
   const interval = options.sweepIntervalMs ?? 30_000;
   // the sweeper also sends the add-on pool's expiry notices that have come due
   const controls = new SpendControls(store, ledger);
@@ -74,6 +76,8 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
   sweeper?.unref();
   const webhooks = options.webhookDelivery === false ? undefined : new WebhookDelivery(store, { ...options.webhookDelivery, clock: ledger });
   await webhooks?.start();
+  // charges the top-ups holds make due (a NOTIFY from the hold's transaction), and retries
+  const stopTopUps = interval > 0 ? await autoTopUp.start(interval) : undefined;
   return {
     app,
     ledger,
@@ -83,6 +87,7 @@ export async function createCreditChatServer(options: ServerOptions = {}): Promi
     webhooks,
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await stopTopUps?.();
       await webhooks?.stop();
       // streams in flight stop and settle what they produced before the store goes away
       await ai.shutdown();

@@ -62,8 +62,8 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
   // The host's server side of the token exchange: a builder token minted through the real admin
   // API, with its lifetime, answered as the API answers it ({ token, expiresAt, builder, workspaceId }).
   fixtures.post('/__test__/token', async (c) => {
-    const { workspaceId, builder, ttlSeconds } = (await c.req.json()) as { workspaceId: string; builder: string; ttlSeconds?: number };
-    const minted = await call(issueToken, { builder, ...(ttlSeconds ? { ttlSeconds } : {}) }, { id: workspaceId });
+    const { workspaceId, builder, ttlSeconds, roles } = (await c.req.json()) as { workspaceId: string; builder: string; ttlSeconds?: number; roles?: string[] };
+    const minted = await call(issueToken, { builder, ...(ttlSeconds ? { ttlSeconds } : {}), ...(roles ? { roles } : {}) }, { id: workspaceId });
     return c.json(await minted.json(), minted.status as 201);
   });
   let upstreamToken: Promise<string> | undefined;
@@ -109,6 +109,16 @@ export async function createTestBackend(): Promise<{ fetch: (request: Request) =
   fixtures.put('/__test__/license', async (c) => {
     const { workspaceId, ...license } = (await c.req.json()) as { workspaceId: string; builders: number; creditsPerBuilder: number; cycleAnchorDay: number };
     const answer = await call(setLicense, license, { id: workspaceId });
+    return c.json(await answer.json(), answer.status as 200);
+  });
+  // Per-builder limits through the real admin API: the default every builder gets.
+  fixtures.put('/__test__/builder-limits', async (c) => {
+    const { workspaceId, ...body } = (await c.req.json()) as { workspaceId: string; default: { credits: number; mode: string } | null };
+    const answer = await server.app.request(`/api/v1/admin/workspaces/${workspaceId}/builder-limits`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return c.json(await answer.json(), answer.status as 200);
   });
   fixtures.route('/', server.app);

@@ -523,6 +523,37 @@ describe('every route answers as the document says', () => {
     assert.equal(badHook.error.message, 'webhook not found');
   });
 
+  it('auto top-up: the admin setting and the saved payment method', async () => {
+    const w = await h.workspace({ builders: 1 });
+    const params = { id: w.id };
+    const setting = { enabled: true, threshold: 20, credits: 300, maxPerCycle: 2 };
+    assert.equal((await call(r.getAutoTopUp, 200, { params })).enabled, false);
+    await call(r.getAutoTopUp, 401, { token: null, params });
+    await call(r.getAutoTopUp, 403, { token: w.token, params });
+    await call(r.getAutoTopUp, 404, { params: gone });
+    assert.equal((await call(r.setAutoTopUp, 200, { params, body: setting })).enabled, true);
+    await refused(r.setAutoTopUp, 'credits', { params, body: { ...setting, credits: 150 } });
+    await call(r.setAutoTopUp, 401, { token: null, params, body: setting });
+    await call(r.setAutoTopUp, 403, { token: w.token, params, body: setting });
+    await call(r.setAutoTopUp, 404, { params: gone, body: setting });
+    await call(r.setAutoTopUp, 413, { params, raw: big });
+    // the demo gateway saves its demo card at once
+    assert.equal((await call(r.setupAutoTopUp, 201, { token: w.token, body: { returnUrl: 'http://localhost/editor' } })).saved, true);
+    assert.deepEqual((await call(r.getAutoTopUp, 200, { params })).paymentMethod, { provider: 'demo', id: 'pm_demo_card_visa' });
+    await refused(r.setupAutoTopUp, 'returnUrl', { token: w.token, body: { returnUrl: 'https://evil.example/' } });
+    await call(r.setupAutoTopUp, 401, { token: null, body: {} });
+    await call(r.setupAutoTopUp, 403, { token: ADMIN_TOKEN, body: {} });
+    await call(r.setupAutoTopUp, 413, { token: w.token, raw: big });
+    await call(r.setPurchaseSettings, 200, { params, body: { whoMayBuy: 'billing_role' } });
+    await call(r.setupAutoTopUp, 403, { token: w.token, body: {} });
+  });
+
+  it('builder limits as a builder reads them', async () => {
+    assert.deepEqual((await call(r.listBuilderLimits, 200)).default, null);
+    await call(r.listBuilderLimits, 401, { token: null });
+    await call(r.listBuilderLimits, 403, { token: ADMIN_TOKEN });
+  });
+
   it('called every route, each with its success status', () => {
     for (const route of ROUTES as readonly RouteDef[]) {
       const success = Number(Object.keys(route.answers).find((s) => Number(s) < 400));

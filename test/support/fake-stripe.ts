@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import type { PaymentsConfig } from '../../src/server/payments/config.js';
 
 /**
  * A fake Stripe API on 127.0.0.1 that speaks Stripe's wire protocol: form-encoded requests
  * with bracket notation (`line_items[0][price_data][currency]=usd`), Bearer secret keys,
  * Idempotency-Key replays, errors as `{ error: { type, message, param } }`, and the object
  * shapes of checkout sessions, promotion codes, coupons, lists and events. Only what
- * credit-chat calls: POST/GET /v1/checkout/sessions, GET /v1/promotion_codes.
+ * credit-chat calls: POST/GET /v1/checkout/sessions (payment and setup mode), GET
+ * /v1/promotion_codes, POST /v1/customers, GET /v1/setup_intents/:id, POST /v1/payment_intents
+ * (off-session, confirmed at once; a card saved as declining answers 402 card_error
+ * card_declined with the failed PaymentIntent, as Stripe does).
  *
  * Tests drive what a customer would do (`pay`, `expire`) and get the events Stripe would
  * send, signed with the stripe package's own test-signature helper (`signed`).
@@ -48,6 +52,7 @@ class StripeError extends Error {
     message: string,
     readonly param?: string,
     readonly type = 'invalid_request_error',
+    readonly extra: Json = {},
   ) {
     super(message);
   }
@@ -67,6 +72,15 @@ export class FakeStripe {
   readonly sessions = new Map<string, Json>();
   private readonly promotionCodes: Json[] = [];
   private readonly idempotent = new Map<string, { status: number; body: Json }>();
+  readonly customers = new Map<string, Json>();
+  readonly setupIntents = new Map<string, Json>();
+  readonly paymentMethods = new Map<string, Json & { declines: boolean }>();
+  readonly paymentIntents = new Map<string, Json>();
+  /**
+   * How many PaymentIntents to make and then lose the answer of (the connection is cut after
+   * Stripe charged): the client must ask again with the same Idempotency-Key.
+   */
+  dropPaymentIntentAnswers = 0;
   private now = Math.floor(Date.now() / 1000);
 
   private constructor(private readonly server: Server) {}
@@ -81,6 +95,16 @@ export class FakeStripe {
 
   get origin(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The server's payments configuration that talks to this fake: 10.00 per 100 credits, USD. */
+  paymentsConfig(): PaymentsConfig {
+    return {
+      stripe: { secretKey: this.secretKey, webhookSecret: this.webhookSecret, apiBase: this.origin },
+      pricePer100: 1000,
+      currency: 'usd',
+      maxCredits: 10_000,
+    };
   }
 
   async close(): Promise<void> {
@@ -133,6 +157,33 @@ export class FakeStripe {
     session.status = 'complete';
     session.payment_status = async ? 'unpaid' : 'paid';
     if (!async) session.payment_intent = stripeId('pi');
+    return this.event('checkout.session.completed', session);
+  }
+
+  /**
+   * The customer completes a setup-mode session: a card saved for off-session use (`declines`:
+   * a card whose charges Stripe declines, like the test card pm_card_chargeDeclined).
+   */
+  completeSetup(sessionId: string, { declines = false } = {}): Json {
+    const session = this.session(sessionId);
+    if (session.mode !== 'setup') throw new Error(`session ${sessionId} is not in setup mode`);
+    const method = {
+      id: stripeId('pm'),
+      object: 'payment_method',
+      billing_details: { address: null, email: null, name: null, phone: null },
+      card: { brand: 'visa', country: 'US', exp_month: 12, exp_year: 2030, funding: 'credit', last4: declines ? '0341' : '4242' },
+      created: this.now,
+      customer: session.customer,
+      livemode: false,
+      metadata: {},
+      type: 'card',
+      declines,
+    };
+    this.paymentMethods.set(method.id, method);
+    const intent = this.setupIntents.get(session.setup_intent)!;
+    Object.assign(intent, { status: 'succeeded', payment_method: method.id });
+    session.status = 'complete';
+    session.payment_status = 'no_payment_required';
     return this.event('checkout.session.completed', session);
   }
 
@@ -204,13 +255,20 @@ export class FakeStripe {
       }
       const key = req.method === 'POST' ? headers['idempotency-key'] : undefined;
       const replay = key ? this.idempotent.get(key) : undefined;
-      if (replay) return send(replay.status, replay.body);
-      const body = this.route(req.method ?? 'GET', url.pathname, params);
-      if (key) this.idempotent.set(key, { status: 200, body });
-      send(200, body);
+      const answer = replay ?? { status: 200, body: this.route(req.method ?? 'GET', url.pathname, params) };
+      if (key && !replay) this.idempotent.set(key, answer);
+      if (req.method === 'POST' && url.pathname === '/v1/payment_intents' && this.dropPaymentIntentAnswers > 0) {
+        this.dropPaymentIntentAnswers--;
+        return void res.socket?.destroy();
+      }
+      send(answer.status, answer.body);
     } catch (err) {
       if (err instanceof StripeError) {
-        send(err.status, { error: { type: err.type, message: err.message, ...(err.param ? { param: err.param } : {}) } });
+        const body = { error: { type: err.type, message: err.message, ...(err.param ? { param: err.param } : {}), ...err.extra } };
+        // Stripe keeps the answer of a request that failed after it started (a decline) under its key too
+        const key = req.method === 'POST' ? headers['idempotency-key'] : undefined;
+        if (key && err.type === 'card_error') this.idempotent.set(key, { status: err.status, body });
+        send(err.status, body);
       } else {
         send(500, { error: { type: 'api_error', message: err instanceof Error ? err.message : 'error' } });
       }
@@ -226,6 +284,14 @@ export class FakeStripe {
       return session;
     }
     if (method === 'GET' && path === '/v1/promotion_codes') return this.listPromotionCodes(params);
+    if (method === 'POST' && path === '/v1/customers') return this.createCustomer(params);
+    const setupIntent = /^\/v1\/setup_intents\/([A-Za-z0-9_]+)$/.exec(path);
+    if (method === 'GET' && setupIntent) {
+      const intent = this.setupIntents.get(setupIntent[1]!);
+      if (!intent) throw new StripeError(404, `No such setupintent: '${setupIntent[1]}'`, 'intent');
+      return intent;
+    }
+    if (method === 'POST' && path === '/v1/payment_intents') return this.createPaymentIntent(params);
     throw new StripeError(404, `Unrecognized request URL (${method}: ${path}).`);
   }
 
@@ -243,7 +309,80 @@ export class FakeStripe {
     return { object: 'list', data, has_more: false, url: '/v1/promotion_codes' };
   }
 
+  private createCustomer(params: Json): Json {
+    const customer = {
+      id: stripeId('cus'),
+      object: 'customer',
+      address: null,
+      balance: 0,
+      created: this.now,
+      currency: null,
+      default_source: null,
+      delinquent: false,
+      description: params.description ?? null,
+      email: params.email ?? null,
+      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+      livemode: false,
+      metadata: params.metadata ?? {},
+      name: params.name ?? null,
+      phone: null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: 'none',
+    };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  /** Off-session and confirmed at once: succeeded, or 402 card_declined with the failed intent. */
+  private createPaymentIntent(params: Json): Json {
+    const amount = Number(params.amount);
+    if (!Number.isInteger(amount) || amount < 1) throw new StripeError(400, 'Invalid integer', 'amount');
+    if (!params.currency) throw new StripeError(400, 'Missing required param: currency.', 'currency');
+    const method = this.paymentMethods.get(params.payment_method);
+    if (!method) throw new StripeError(400, `No such PaymentMethod: '${params.payment_method}'`, 'payment_method');
+    if (params.customer !== method.customer) {
+      throw new StripeError(400, `The provided PaymentMethod was previously used with a different Customer.`, 'payment_method');
+    }
+    if (params.confirm !== 'true' || params.off_session !== 'true') throw new StripeError(400, 'expected confirm and off_session', 'confirm');
+    const intent: Json = {
+      id: stripeId('pi'),
+      object: 'payment_intent',
+      amount,
+      amount_received: method.declines ? 0 : amount,
+      capture_method: 'automatic_async',
+      client_secret: null,
+      confirmation_method: 'automatic',
+      created: this.now,
+      currency: params.currency,
+      customer: params.customer,
+      description: params.description ?? null,
+      last_payment_error: null,
+      latest_charge: method.declines ? null : stripeId('ch'),
+      livemode: false,
+      metadata: params.metadata ?? {},
+      payment_method: method.id,
+      payment_method_types: ['card'],
+      status: method.declines ? 'requires_payment_method' : 'succeeded',
+    };
+    intent.client_secret = `${intent.id}_secret_${randomBytes(8).toString('hex')}`;
+    this.paymentIntents.set(intent.id, intent);
+    if (method.declines) {
+      const error = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', type: 'card_error' };
+      intent.last_payment_error = { ...error, payment_method: method };
+      throw new StripeError(402, error.message, undefined, 'card_error', {
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        payment_intent: intent,
+        payment_method: method,
+        request_log_url: `https://dashboard.stripe.com/test/logs/${stripeId('req')}`,
+      });
+    }
+    return intent;
+  }
+
   private createSession(params: Json): Json {
+    if (params.mode === 'setup') return this.createSetupSession(params);
     if (params.mode !== 'payment') throw new StripeError(400, 'Missing required param: mode.', 'mode');
     if (!params.success_url) throw new StripeError(400, 'Missing required param: success_url.', 'success_url');
     const items: Json[] = Array.isArray(params.line_items) ? params.line_items : [];
@@ -301,6 +440,52 @@ export class FakeStripe {
       status: 'open',
       success_url: params.success_url,
       total_details: { amount_discount: discount, amount_shipping: 0, amount_tax: 0 },
+      ui_mode: 'hosted',
+      url: `https://checkout.stripe.com/c/pay/${id}`,
+    };
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /** Checkout in setup mode: a SetupIntent for the customer, completed by completeSetup. */
+  private createSetupSession(params: Json): Json {
+    if (!params.success_url) throw new StripeError(400, 'Missing required param: success_url.', 'success_url');
+    if (!params.currency) throw new StripeError(400, 'Missing required param: currency.', 'currency');
+    if (params.customer && !this.customers.has(params.customer)) throw new StripeError(400, `No such customer: '${params.customer}'`, 'customer');
+    const intent = {
+      id: stripeId('seti'),
+      object: 'setup_intent',
+      created: this.now,
+      customer: params.customer ?? null,
+      livemode: false,
+      metadata: params.setup_intent_data?.metadata ?? {},
+      payment_method: null,
+      payment_method_types: ['card'],
+      status: 'requires_payment_method',
+      usage: 'off_session',
+    };
+    this.setupIntents.set(intent.id, intent);
+    const id = `cs_test_${randomBytes(24).toString('hex')}`;
+    const session = {
+      id,
+      object: 'checkout.session',
+      amount_subtotal: null,
+      amount_total: null,
+      cancel_url: params.cancel_url ?? null,
+      client_reference_id: params.client_reference_id ?? null,
+      created: this.now,
+      currency: params.currency,
+      customer: params.customer ?? null,
+      expires_at: this.now + 86_400,
+      livemode: false,
+      metadata: params.metadata ?? {},
+      mode: 'setup',
+      payment_intent: null,
+      payment_method_types: ['card'],
+      payment_status: 'no_payment_required',
+      setup_intent: intent.id,
+      status: 'open',
+      success_url: params.success_url,
       ui_mode: 'hosted',
       url: `https://checkout.stripe.com/c/pay/${id}`,
     };

@@ -4,7 +4,7 @@ import { accountApi } from '../../client/account-client.js';
 import type { CreditApiError } from '../../client/api-client.js';
 import { QueryController } from '../../client/controllers.js';
 import { balanceQueryOptions } from '../../client/query.js';
-import type { AccountLicense, Balance, Purchase, UsageSummary } from '../../contract/index.js';
+import type { AccountLicense, Balance, BuilderLimits, Purchase, UsageSummary } from '../../contract/index.js';
 import { requestCredits } from '../shared/buy-credits.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
@@ -17,6 +17,8 @@ interface AccountData {
   byDay: UsageSummary;
   byOperation: UsageSummary;
   byBuilder: UsageSummary;
+  /** per-builder limits: every builder for a billing token, else the caller's own row */
+  limits: BuilderLimits | null;
 }
 
 /**
@@ -24,8 +26,9 @@ interface AccountData {
  * @summary The AI credits settings panel: the pooled total; monthly credits allocated, used and
  * available with the renewal date; add-on credits available with their valid-until date and the
  * purchases that set it; credits held now; this cycle's usage per day as a chart (with a table
- * for screen readers), by operation type and by builder; license changes; "Download CSV" and
- * "Get AI credits".
+ * for screen readers), by operation type and by builder; per-builder limits (used, limit, %:
+ * every builder for a token with the billing role, else the builder's own row); license
+ * changes; "Download CSV" and "Get AI credits".
  *
  * @event {CreditBuyEvent} credit-buy - "Get AI credits" was pressed; unless the host cancels it, `<credit-purchase>` opens.
  *
@@ -68,12 +71,16 @@ export class CreditAccount extends CreditElement {
   async load(): Promise<void> {
     try {
       const client = this.client;
-      const [license, purchases] = await Promise.all([accountApi.license(client), accountApi.purchases(client)]);
+      const [license, purchases, limits] = await Promise.all([
+        accountApi.license(client),
+        accountApi.purchases(client),
+        accountApi.builderLimits(client).catch(() => null),
+      ]);
       const { start, end } = license.cycle;
       const [byDay, byOperation, byBuilder] = await Promise.all(
         (['day', 'operation', 'builder'] as const).map((g) => accountApi.summary(client, start, end, g)),
       );
-      this.data = { license, purchases: purchases.purchases, byDay, byOperation, byBuilder };
+      this.data = { license, purchases: purchases.purchases, byDay, byOperation, byBuilder, limits };
       this.error = '';
     } catch (err) {
       this.error = (err as Error).message;
@@ -141,6 +148,7 @@ export class CreditAccount extends CreditElement {
           ${this.renderBreakdown('By operation type', d.byOperation)} ${this.renderBreakdown('By builder', d.byBuilder)}
         </div>
       </section>
+      ${this.renderLimits(d.limits)}
       <section aria-labelledby="purchases-title">
         <h2 id="purchases-title">Purchases</h2>
         ${d.purchases.length === 0
@@ -162,6 +170,31 @@ export class CreditAccount extends CreditElement {
             </table>
             ${paid.length ? html`<p class="note">The latest paid purchase sets the validity of all add-on credits.</p>` : nothing}`}
       </section>`;
+  }
+
+  private renderLimits(limits: BuilderLimits | null) {
+    const rows = limits?.builders.filter((b) => b.limit) ?? [];
+    if (rows.length === 0) return nothing;
+    const f = this.format;
+    return html`<section aria-labelledby="limits-title">
+      <h2 id="limits-title">Builder limits</h2>
+      <table part="builder-limits">
+        <thead><tr><th>Builder</th><th class="n">Used</th><th class="n">Limit</th><th class="n">%</th><th>When reached</th></tr></thead>
+        <tbody>
+          ${rows.map((b) => {
+            const limit = b.limit!;
+            const percent = limit.credits > 0 ? Math.round((b.used / limit.credits) * 100) : 100;
+            return html`<tr>
+              <td>${b.builder}</td>
+              <td class="n">${f.credits(b.used)}</td>
+              <td class="n">${f.credits(limit.credits)}</td>
+              <td class="n">${f.integer(percent)} %</td>
+              <td>${limit.mode === 'block' ? 'blocked' : 'alert only'}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </section>`;
   }
 
   private renderChart(summary: UsageSummary) {

@@ -29,6 +29,23 @@ export const creditBalanceStyles = css`
     background: var(--_warning-background);
     color: var(--_warning-color);
   }
+  :host([state='warning']) .trigger,
+  :host([state='critical']) .trigger {
+    border-color: var(--_warning-color);
+    background: var(--_warning-background);
+    color: var(--_warning-color);
+  }
+  :host([state='critical']) .trigger {
+    border-width: 2px;
+  }
+  :host([state='depleted']) .trigger {
+    border-color: var(--_danger);
+    color: var(--_danger);
+  }
+  .builder-limit {
+    margin: 8px 0 0;
+  }
+  :host([state]) .icon,
   :host(:state(low)) .icon {
     color: inherit;
   }

@@ -5,6 +5,7 @@ import { QueryController } from '../../client/controllers.js';
 import { balanceQueryOptions } from '../../client/query.js';
 import type { Balance } from '../../contract/index.js';
 import { requestCredits } from '../shared/buy-credits.js';
+import { announceThresholds, thresholdState, type ThresholdState } from '../shared/threshold-state.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { creditBalanceStyles } from './credit-balance.styles.js';
@@ -18,11 +19,13 @@ import { creditBalanceStyles } from './credit-balance.styles.js';
  * @slot icon - Replaces the credit icon.
  *
  * @event {CreditBuyEvent} credit-buy - The builder pressed "Get AI credits"; unless the host cancels it, `<credit-purchase>` opens.
+ * @event {CreditThresholdEvent} credit-threshold - The balance shows a threshold crossed (`alerts` of `GET /balance`) this page had not announced.
  *
  * @csspart trigger - The button with the icon and the total.
  * @csspart total - The combined total.
  * @csspart breakdown - The panel with the breakdown.
  * @csspart buy-button - The "Get AI credits" button.
+ * @csspart builder-limit - "your limit: 120 of 200 used", when a per-builder limit applies.
  *
  * @cssproperty --credit-chat-background - Background.
  * @cssproperty --credit-chat-color - Text color.
@@ -36,6 +39,10 @@ import { creditBalanceStyles } from './credit-balance.styles.js';
  * @cssproperty --credit-chat-font - Font shorthand.
  *
  * @cssstate low - The total is at or below `low-threshold` (and the workspace's own key is not paying).
+ *
+ * The `state` attribute (`warning`, `critical`, `depleted`; absent otherwise) reflects the most
+ * urgent threshold crossed this cycle: a monthly percent below 90, 90 % and above or the add-on
+ * floor, the pool used up. A change of state is announced politely.
  */
 export class CreditBalance extends CreditElement {
   static override styles = [themeStyles, creditBalanceStyles];
@@ -58,6 +65,7 @@ export class CreditBalance extends CreditElement {
     () => ({ ...balanceQueryOptions(this.client), enabled: this.balance === undefined }),
   );
   private announcedTotal: number | undefined;
+  private shownState: ThresholdState | null | undefined;
 
   /** The balance shown: the `balance` property, else the fetched one. */
   private get shownBalance(): Balance | undefined {
@@ -79,6 +87,24 @@ export class CreditBalance extends CreditElement {
     }
     if (this.isLow) this.internals.states.add('low');
     else this.internals.states.delete('low');
+    const state = thresholdState(this.shownBalance);
+    if (this.shownBalance && state !== this.shownState) {
+      if (state) this.announcement = `${this.stateText(state)}. ${this.announcement}`.trim();
+      this.shownState = state;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const state = this.shownState ?? null;
+    if (state) this.setAttribute('state', state);
+    else this.removeAttribute('state');
+    announceThresholds(this, this.shownBalance);
+  }
+
+  private stateText(state: ThresholdState): string {
+    const s = this.text;
+    return state === 'depleted' ? s.stateDepleted : state === 'critical' ? s.stateCritical : s.stateWarning;
   }
 
   override render() {
@@ -103,7 +129,11 @@ export class CreditBalance extends CreditElement {
     if (balance) {
       content = html`<span part="total">${this.format.credits(balance.total)}</span>
         <span class="sr-only">${s.creditsUnit}</span>
-        ${this.isLow ? html`<span class="low-tag">${s.balanceLow}</span>` : nothing}`;
+        ${this.shownState
+          ? html`<span class="low-tag">${this.stateText(this.shownState)}</span>`
+          : this.isLow
+            ? html`<span class="low-tag">${s.balanceLow}</span>`
+            : nothing}`;
     } else {
       content = html`<span part="total" aria-hidden="true">…</span>
         <span class="sr-only">${this.balanceQuery.result.isError ? s.balanceUnavailable : s.balanceLoading}</span>`;
@@ -157,6 +187,9 @@ export class CreditBalance extends CreditElement {
           <dd>${f.credits(balance.held)}</dd>
         </div>
       </dl>
+      ${balance.builderLimit
+        ? html`<p class="builder-limit" part="builder-limit">${s.yourLimit(f.credits(balance.builderLimit.used), f.credits(balance.builderLimit.credits))}</p>`
+        : nothing}
       ${balance.byok ? html`<p class="byok">${s.byokActive}</p>` : nothing}`;
   }
 

@@ -32,6 +32,7 @@ import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { entryFromMessage, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
 import { ChatSession } from './chat-session.js';
+import './threshold-banner.js';
 import { creditChatStyles } from './credit-chat.styles.js';
 
 /** Messages shown at first, and added by each "Show earlier messages". */
@@ -214,7 +215,8 @@ export class CreditChat extends CreditElement {
         .theme=${this.theme}
         .strings=${this.strings}
       ></credit-balance>
-    </div>`;
+    </div>
+    <credit-threshold-banner .balance=${this.balanceQuery.data} .text=${this.text} .format=${this.format}></credit-threshold-banner>`;
   }
 
   private renderBody() {
@@ -325,6 +327,8 @@ export class CreditChat extends CreditElement {
     switch (failure.code) {
       case 'stream_interrupted':
         return s.connectionLost;
+      case 'builder_limit_reached':
+        return s.builderLimitReached;
       case 'network':
       case 'insufficient_credits':
       case 'rate_limited':

@@ -11,6 +11,9 @@ import { gatewayApp } from '../gateway/routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openApiDocument } from '../openapi.js';
 import type { Purchases } from '../payments/purchases.js';
+import type { AutoTopUp } from '../payments/auto-top-up.js';
+import { mountAutoTopUpAdminRoutes, mountAutoTopUpRoutes } from '../payments/auto-top-up-routes.js';
+import { mountBuilderLimitsRoute } from '../controls/builder-limits-route.js';
 import { mountDemoCheckout, mountPaymentWebhook, mountPurchaseAdminRoutes, mountPurchaseRoutes } from '../payments/routes.js';
 import type { UsageReports } from '../usage/usage.js';
 import { mountUsageRoutes } from '../usage/routes.js';
@@ -47,6 +50,8 @@ export interface AppOptions {
   gatewayModels?: readonly string[];
   /** purchases of add-on credits (Stripe or the demo gateway); without it those routes are 404 */
   payments?: Purchases;
+  /** auto top-up of the add-on pool (paid through `payments`); without it those routes are 404 */
+  autoTopUp?: AutoTopUp;
   /** the transparency API: /usage/summary, /usage.csv, /license */
   usage?: UsageReports;
 }
@@ -85,6 +90,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     mountPurchaseAdminRoutes(admin, options.payments);
     mountPaymentWebhook(api, options.payments);
   }
+  if (options.autoTopUp) mountAutoTopUpAdminRoutes(admin, options.autoTopUp);
   api.route('/admin', admin);
 
   const builder = new Hono<AppEnv>();
@@ -102,6 +108,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   }
   if (options.payments) mountPurchaseRoutes(builder, options.payments, options.corsOrigins);
   if (options.usage) mountUsageRoutes(builder, options.usage);
+  if (options.autoTopUp) mountAutoTopUpRoutes(builder, options.autoTopUp, options.corsOrigins);
+  mountBuilderLimitsRoute(builder, ledger);
   api.route('/', builder);
 
   app.route(API_BASE, api);

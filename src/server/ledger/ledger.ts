@@ -9,6 +9,7 @@ import {
   type Hold,
   type LicenseRequest,
   type LimitMode,
+  type BalanceAlert,
   type OperationType,
   type Receipt,
   type UsageEntry,
@@ -124,6 +125,7 @@ interface Outcome {
   used?: number;
   limit?: number;
   builderLimit?: { credits: number; used: number; mode: LimitMode } | null;
+  alerts?: BalanceAlert[];
 }
 
 const c = fromMillicredits;
@@ -475,7 +477,11 @@ export class Ledger {
     const outcome = await this.callAs(ctx, 'cc_builder_balance', [ctx.builder]);
     if (outcome.status !== 200 || !outcome.balance) throw this.refused(ctx, outcome, 'workspace');
     const limit = outcome.builderLimit;
-    return { ...toBalance(outcome.balance, ctx.byok), builderLimit: limit ? { credits: c(limit.credits), used: c(limit.used), mode: limit.mode } : null };
+    return {
+      ...toBalance(outcome.balance, ctx.byok),
+      builderLimit: limit ? { credits: c(limit.credits), used: c(limit.used), mode: limit.mode } : null,
+      alerts: outcome.alerts ?? [],
+    };
   }
 
   async createHold(ctx: BuilderContext, input: CreateHoldRequest): Promise<Hold> {

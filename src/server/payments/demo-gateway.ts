@@ -5,7 +5,7 @@ import { showDemoCheckout, submitDemoCheckout } from '../../contract/routes-purc
 import { ApiError } from '../errors.js';
 import { handle } from '../http/route.js';
 import { minorUnitDigits, quote, type Promotion } from './pricing.js';
-import type { CheckoutRequest, CheckoutSession, CheckoutState, PaymentProvider } from './provider.js';
+import type { ChargeOutcome, ChargeRequest, CheckoutRequest, CheckoutSession, CheckoutState, PaymentProvider, SavedMethod, SetupRequest, SetupSession } from './provider.js';
 import { returnUrlFor, type Purchases } from './purchases.js';
 
 /** The demo gateway's promotion codes. */
@@ -13,6 +13,10 @@ export const DEMO_PROMOTIONS: readonly Promotion[] = [
   { id: 'promo_demo10', code: 'DEMO10', percentOff: 10, amountOff: null, currency: null },
   { id: 'promo_halfoff', code: 'HALFOFF', percentOff: 50, amountOff: null, currency: null },
 ];
+
+/** The demo gateway's saved card for auto top-up, and one that declines (set it with SQL to try a failure). */
+export const DEMO_SAVED_CARD = 'pm_demo_card_visa';
+export const DEMO_DECLINING_CARD = 'pm_demo_card_declined';
 
 /** Where the demo gateway's page lives, on this server. */
 export const DEMO_CHECKOUT_PATH = '/api/v1/demo-checkout';
@@ -45,6 +49,22 @@ export class DemoGateway implements PaymentProvider {
 
   verifyEvent(payload: string, signature: string): Stripe.Event {
     return Stripe.webhooks.constructEvent(payload, signature, this.webhookSecret);
+  }
+
+  /** The demo's saved card: saved at once, no page. */
+  async createSetup(request: SetupRequest): Promise<SetupSession> {
+    return { url: null, saved: { customer: `cus_demo_${request.workspaceId}`, paymentMethod: DEMO_SAVED_CARD } };
+  }
+
+  async savedMethodOf(): Promise<SavedMethod | null> {
+    return null;
+  }
+
+  /** The demo card always pays; the demo's declining card (DEMO_DECLINING_CARD) never does. */
+  async chargeSaved(request: ChargeRequest): Promise<ChargeOutcome> {
+    const intentId = `pi_demo_${createHash('sha256').update(request.key).digest('hex').slice(0, 24)}`;
+    if (request.paymentMethod === DEMO_DECLINING_CARD) return { status: 'declined', intentId, error: 'card_declined' };
+    return { status: 'succeeded', intentId };
   }
 
   /** A Checkout session event as Stripe sends it, and its Stripe-Signature header. */

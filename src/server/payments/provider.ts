@@ -30,6 +30,35 @@ export interface CheckoutState {
   paid: boolean;
 }
 
+/** Where a builder saves a payment method for auto top-up (Checkout in setup mode). */
+export interface SetupRequest {
+  workspaceId: string;
+  builder: string;
+  currency: string;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+/** A saved payment method: the demo gateway saves one at once (`url` is null then). */
+export type SetupSession = { url: string; saved: null } | { url: null; saved: SavedMethod };
+
+export interface SavedMethod {
+  customer: string;
+  paymentMethod: string;
+}
+
+/** An off-session charge of a saved method; `key` is its idempotency key (the top-up request's id). */
+export interface ChargeRequest extends SavedMethod {
+  key: string;
+  workspaceId: string;
+  credits: number;
+  amount: number;
+  currency: string;
+}
+
+/** A charge's answer; a network failure throws instead (the charge is tried again with the same key). */
+export type ChargeOutcome = { status: 'succeeded'; intentId: string } | { status: 'declined'; intentId: string | null; error: string };
+
 /**
  * A payment gateway. Both implementations complete through Stripe's signed webhook: the
  * gateway's event is verified with the webhook secret before anything is written.
@@ -43,4 +72,10 @@ export interface PaymentProvider {
   retrieveCheckout(sessionId: string): Promise<CheckoutState | null>;
   /** the event, if `signature` (the Stripe-Signature header) signs `payload`; throws otherwise */
   verifyEvent(payload: string, signature: string): Stripe.Event;
+  /** auto top-up: open a setup session for the saved payment method */
+  createSetup(request: SetupRequest): Promise<SetupSession>;
+  /** auto top-up: the payment method a completed setup-mode Checkout session saved */
+  savedMethodOf(session: Stripe.Checkout.Session): Promise<SavedMethod | null>;
+  /** auto top-up: charge the saved method off-session */
+  chargeSaved(request: ChargeRequest): Promise<ChargeOutcome>;
 }

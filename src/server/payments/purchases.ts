@@ -99,6 +99,9 @@ export class Purchases {
     private readonly clock: Clock,
   ) {}
 
+  /** Takes a completed setup-mode Checkout session (auto top-up's saved payment method); set by AutoTopUp. */
+  setupReceiver?: (session: Stripe.Checkout.Session) => Promise<{ received: true; ignored?: string; saved?: boolean }>;
+
   private async promotion(code: string | undefined): Promise<Promotion | null> {
     if (code === undefined) return null;
     const promotion = await this.provider.findPromotion(code);
@@ -108,7 +111,8 @@ export class Purchases {
     return promotion;
   }
 
-  private checkCredits(credits: number): void {
+  /** Refuses more credits than one purchase may buy (400 naming credits). */
+  checkCredits(credits: number): void {
     if (credits > this.settings.maxCredits) {
       throw new ApiError('invalid_input', `credits: must be at most ${this.settings.maxCredits}`, { field: 'credits' });
     }
@@ -217,13 +221,19 @@ export class Purchases {
   }
 
   /** A webhook delivery: verified with the webhook secret first; a bad signature writes nothing. */
-  async receive(payload: string, signature: string | undefined): Promise<{ received: true; duplicate?: boolean; status?: PurchaseStatus; ignored?: string }> {
+  async receive(
+    payload: string,
+    signature: string | undefined,
+  ): Promise<{ received: true; duplicate?: boolean; status?: PurchaseStatus; ignored?: string; saved?: boolean }> {
     let event: Stripe.Event;
     try {
       if (!signature) throw new Error('missing');
       event = this.provider.verifyEvent(payload, signature);
     } catch {
       throw new ApiError('invalid_input', 'Stripe-Signature: the signature does not match the payload', { field: 'Stripe-Signature' });
+    }
+    if (event.type === 'checkout.session.completed' && event.data.object.mode === 'setup') {
+      return this.setupReceiver ? this.setupReceiver(event.data.object) : { received: true, ignored: 'setup session' };
     }
     const action = actionFor(event);
     if (action === null) return { received: true, ignored: event.type };

@@ -13,7 +13,7 @@ import type { Purchases } from './purchases.js';
  * caller's page, this server or an allowed host origin (never anywhere else: no open
  * redirect); without one, the calling page's origin.
  */
-function returnUrl(c: Context, asked: string | undefined, allowedOrigins: readonly string[]): string {
+export function returnUrl(c: Context, asked: string | undefined, allowedOrigins: readonly string[]): string {
   const server = new URL(c.req.url).origin;
   const caller = c.req.header('origin');
   const allowed = new Set([server, ...allowedOrigins, ...(caller && (caller === server || allowedOrigins.includes(caller)) ? [caller] : [])]);

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { Promotion } from './pricing.js';
-import type { CheckoutRequest, CheckoutSession, CheckoutState, PaymentProvider } from './provider.js';
+import type { ChargeOutcome, ChargeRequest, CheckoutRequest, CheckoutSession, CheckoutState, PaymentProvider, SavedMethod, SetupRequest, SetupSession } from './provider.js';
 
 export interface StripeSettings {
   secretKey: string;
@@ -86,5 +86,57 @@ export class StripeProvider implements PaymentProvider {
 
   verifyEvent(payload: string, signature: string): Stripe.Event {
     return this.stripe.webhooks.constructEvent(payload, signature, this.settings.webhookSecret);
+  }
+
+  /** A customer for the workspace, and Checkout in setup mode that saves its card for off-session use. */
+  async createSetup(request: SetupRequest): Promise<SetupSession> {
+    const customer = await this.stripe.customers.create({ metadata: { workspace_id: request.workspaceId, builder: request.builder } });
+    const session = await this.stripe.checkout.sessions.create({
+      mode: 'setup',
+      currency: request.currency,
+      customer: customer.id,
+      client_reference_id: request.workspaceId,
+      setup_intent_data: { metadata: { workspace_id: request.workspaceId, builder: request.builder, purpose: 'auto_top_up' } },
+      metadata: { workspace_id: request.workspaceId, builder: request.builder, purpose: 'auto_top_up' },
+      success_url: request.successUrl,
+      cancel_url: request.cancelUrl,
+    });
+    if (!session.url) throw new Error('Stripe answered a Checkout session without a url');
+    return { url: session.url, saved: null };
+  }
+
+  async savedMethodOf(session: Stripe.Checkout.Session): Promise<SavedMethod | null> {
+    const intentId = typeof session.setup_intent === 'string' ? session.setup_intent : session.setup_intent?.id;
+    if (!intentId) return null;
+    const intent = await this.stripe.setupIntents.retrieve(intentId);
+    const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
+    const method = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
+    return intent.status === 'succeeded' && customer && method ? { customer, paymentMethod: method } : null;
+  }
+
+  async chargeSaved(request: ChargeRequest): Promise<ChargeOutcome> {
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amount,
+          currency: request.currency,
+          customer: request.customer,
+          payment_method: request.paymentMethod,
+          confirm: true,
+          off_session: true,
+          description: `${request.credits} AI credits (auto top-up)`,
+          metadata: { topup_request: request.key, workspace_id: request.workspaceId, credits: String(request.credits) },
+        },
+        { idempotencyKey: `topup-${request.key}` },
+      );
+      if (intent.status === 'succeeded') return { status: 'succeeded', intentId: intent.id };
+      return { status: 'declined', intentId: intent.id, error: `payment_intent_${intent.status}` };
+    } catch (err) {
+      // a card error (declined, authentication required) is Stripe's final answer for this charge
+      if (err instanceof Stripe.errors.StripeCardError) {
+        return { status: 'declined', intentId: err.payment_intent?.id ?? null, error: err.code ?? 'card_declined' };
+      }
+      throw err;
+    }
   }
 }

@@ -15,6 +15,9 @@ import { OUTBOX_SCHEMA } from '../notifications/schema.js';
 import { LEDGER_FUNCTIONS } from './ledger-functions.js';
 import { LICENSE_CHANGE_SCHEMA } from '../ledger/license-schema.js';
 import { PAYMENTS_SCHEMA } from '../payments/schema.js';
+import { PURCHASE_EVENTS_SCHEMA } from '../payments/purchase-events.js';
+import { AUTO_TOP_UP_SCHEMA } from '../payments/auto-top-up-schema.js';
+import { BALANCE_ALERTS_SCHEMA } from '../controls/balance-alerts.js';
 
 export interface Migration {
   version: number;
@@ -203,4 +206,7 @@ UPDATE conversations c SET active_message_id = (SELECT id FROM messages m WHERE 
 CREATE INDEX messages_by_parent ON messages (parent_id);`,
   },
   { version: 9, name: 'spend controls and webhooks: outbox, endpoints, thresholds, builder limits', sql: OUTBOX_SCHEMA + CONTROLS_SCHEMA },
+  { version: 10, name: 'purchase.paid and purchase.failed written by the purchase fulfilment', sql: PURCHASE_EVENTS_SCHEMA },
+  { version: 11, name: 'auto top-up: saved payment methods, top-up requests decided in the hold', sql: AUTO_TOP_UP_SCHEMA },
+  { version: 12, name: 'the thresholds crossed this cycle in GET /balance', sql: BALANCE_ALERTS_SCHEMA },
 ];

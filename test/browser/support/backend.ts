@@ -25,12 +25,22 @@ export interface MintedToken {
 }
 
 /** What a host's server does per builder session: mint a short-lived token through the admin API. */
-export async function mintToken(workspaceId: string, builder: string, ttlSeconds?: number): Promise<MintedToken> {
+export async function mintToken(workspaceId: string, builder: string, ttlSeconds?: number, roles?: string[]): Promise<MintedToken> {
   const response = await fetch('/__test__/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workspaceId, builder, ttlSeconds }),
+    body: JSON.stringify({ workspaceId, builder, ttlSeconds, roles }),
   });
   if (!response.ok) throw new Error(`/__test__/token answered ${response.status}`);
   return (await response.json()) as MintedToken;
+}
+
+/** Sets the workspace's default per-builder limit through the real admin API. */
+export async function setBuilderLimits(workspaceId: string, limit: { credits: number; mode: 'block' | 'alert' } | null): Promise<void> {
+  const response = await fetch('/__test__/builder-limits', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspaceId, default: limit }),
+  });
+  if (!response.ok) throw new Error(`/__test__/builder-limits answered ${response.status}`);
 }

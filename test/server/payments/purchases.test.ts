@@ -3,27 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import type { PaymentsConfig } from '../../../src/server/payments/config.js';
 import { openPgliteStore } from '../../../src/server/store/pglite.js';
 import { FakeStripe } from '../../support/fake-stripe.js';
 import { Harness } from '../support/harness.js';
 import { onEachStore, STORES, type StoreKind } from '../support/stores.js';
-
-function paymentsFor(fake: FakeStripe): PaymentsConfig {
-  return {
-    stripe: { secretKey: fake.secretKey, webhookSecret: fake.webhookSecret, apiBase: fake.origin },
-    pricePer100: 1000,
-    currency: 'usd',
-    maxCredits: 10_000,
-  };
-}
 
 onEachStore('purchases through Stripe Checkout', (kind) => {
   let fake: FakeStripe;
   let h: Harness;
   before(async () => {
     fake = await FakeStripe.start();
-    h = await Harness.open(kind, { payments: paymentsFor(fake) });
+    h = await Harness.open(kind, { payments: fake.paymentsConfig() });
   });
   after(async () => {
     await h.close();
@@ -253,7 +243,7 @@ for (const kind of restartable) {
     dataDir = mkdtempSync(join(tmpdir(), 'credit-chat-replay-'));
     const fake = await FakeStripe.start();
     try {
-      let h = await Harness.open(kind, { payments: paymentsFor(fake) });
+      let h = await Harness.open(kind, { payments: fake.paymentsConfig() });
       const ws = await h.workspace({ builders: 1 });
       const purchase = (await h.request('POST', '/purchases', ws.token, { credits: 300 })).body;
       const { payload, signature } = fake.signed(fake.pay(purchase.checkoutUrl.split('/').pop()));
@@ -261,7 +251,7 @@ for (const kind of restartable) {
         harness.fetch('/api/v1/webhooks/stripe', { method: 'POST', headers: { 'stripe-signature': signature }, body: payload });
       assert.equal((await post(h)).status, 200);
       await h.close();
-      h = await Harness.open(kind, { payments: paymentsFor(fake) });
+      h = await Harness.open(kind, { payments: fake.paymentsConfig() });
       const replay = await post(h);
       assert.equal(replay.status, 200);
       assert.equal((await replay.json()).duplicate, true);

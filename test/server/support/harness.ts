@@ -8,6 +8,7 @@ import { auditWorkspace, poolTotals } from '../../../src/server/ledger/audit.js'
 import { Ledger } from '../../../src/server/ledger/ledger.js';
 import { createPurchases, type PaymentsConfig } from '../../../src/server/payments/config.js';
 import type { Purchases } from '../../../src/server/payments/purchases.js';
+import { AutoTopUp } from '../../../src/server/payments/auto-top-up.js';
 import { UsageReports } from '../../../src/server/usage/usage.js';
 import type { Store } from '../../../src/server/store/store.js';
 import { TestClock, type StoreKind } from './stores.js';
@@ -44,6 +45,8 @@ export class Harness {
   readonly ai: AiRuntime | undefined;
   /** purchases, when the harness was opened with `payments` options */
   readonly payments: Purchases | undefined;
+  /** auto top-up (with `payments`): tests run its worker with chargeDue() */
+  readonly autoTopUp: AutoTopUp | undefined;
 
   private constructor(
     readonly store: Store,
@@ -53,7 +56,8 @@ export class Harness {
     this.ai = options.ai ? new AiRuntime(this.ledger, options.ai) : undefined;
     this.payments = options.payments ? createPurchases(store, this.clock, options.payments) : undefined;
     const usage = new UsageReports(store, this.clock);
-    this.app = createApp({ ledger: this.ledger, adminToken: ADMIN_TOKEN, ai: this.ai, payments: this.payments, usage });
+    this.autoTopUp = this.payments ? new AutoTopUp(store, this.payments, this.clock) : undefined;
+    this.app = createApp({ ledger: this.ledger, adminToken: ADMIN_TOKEN, ai: this.ai, payments: this.payments, autoTopUp: this.autoTopUp, usage });
   }
 
   static async open(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
