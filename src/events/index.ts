@@ -5,3 +5,4 @@ export * from './credit-buy.js';
 export * from './credit-insert.js';
 export * from './credit-error.js';
 export * from './credit-event.js';
+export * from './credit-feedback.js';

@@ -41,6 +41,155 @@ export const creditChatStyles = css`
   .load-error p {
     margin: 0 0 8px;
   }
+  .messages-frame {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .jump-to-latest {
+    position: absolute;
+    bottom: 8px;
+    left: 50%;
+    transform: translateX(-50%);
+    border-radius: 999px;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
+  }
+  .message-actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px;
+    margin-top: 6px;
+    font-size: 0.85em;
+  }
+  .message.user .message-actions {
+    justify-content: flex-end;
+  }
+  .action,
+  .icon-button {
+    padding: 2px 8px;
+    border: 1px solid transparent;
+    border-radius: calc(var(--_radius) - 2px);
+    background: transparent;
+    color: var(--_muted-color);
+  }
+  .action:hover,
+  .icon-button:hover,
+  .action[aria-pressed='true'] {
+    border-color: var(--_border-color);
+    color: var(--_color);
+  }
+  .action[aria-pressed='true'] {
+    background: var(--_background);
+  }
+  .versions {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    color: var(--_muted-color);
+    font-variant-numeric: tabular-nums;
+  }
+  .regenerate-confirm,
+  .edit-actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    margin-top: 8px;
+  }
+  .regenerate-estimate {
+    flex: 1;
+    color: var(--_muted-color);
+  }
+  .edit-editor,
+  .feedback-form {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin-top: 8px;
+  }
+  .edit-editor textarea,
+  .feedback-form textarea,
+  .rename-form input {
+    font: inherit;
+    color: inherit;
+    background: var(--_background);
+    border: 1px solid var(--_border-color);
+    border-radius: calc(var(--_radius) - 2px);
+    padding: 6px 8px;
+    min-width: 0;
+  }
+  .edit-editor {
+    min-width: min(100%, 320px);
+  }
+  .conversation-list {
+    max-height: 50%;
+    overflow-y: auto;
+    padding: 8px 12px;
+    border-bottom: 1px solid var(--_border-color);
+    background: var(--_surface);
+  }
+  .conversation-list-header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  .conversation-list-header h3 {
+    flex: 1;
+    margin: 0;
+    font-size: 1em;
+  }
+  .conversation-list ul {
+    margin: 8px 0 0;
+    padding: 0;
+    list-style: none;
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .conversation-list li {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .conversation-list li.current .open-conversation {
+    font-weight: 600;
+  }
+  .open-conversation {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    padding: 4px 8px;
+    border: 1px solid transparent;
+    border-radius: calc(var(--_radius) - 2px);
+    background: transparent;
+    text-align: left;
+  }
+  .open-conversation:hover {
+    border-color: var(--_border-color);
+  }
+  .conversation-title {
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .conversation-meta {
+    color: var(--_muted-color);
+    font-size: 0.85em;
+  }
+  .rename-form {
+    display: flex;
+    flex: 1;
+    gap: 4px;
+  }
+  .rename-form input {
+    flex: 1;
+  }
   .messages {
     flex: 1;
     min-height: 0;
