@@ -606,15 +606,21 @@ export class CreditChat extends CreditElement {
     if (this.pinnedToEnd) this.unseen = 0;
   }
 
-  private jumpToLatest() {
+  private async jumpToLatest() {
     this.pinnedToEnd = true;
     this.unseen = 0;
-    this.windowSize = Math.max(this.windowSize, WINDOW_PAGE);
+    await this.updateComplete;
     const messages = this.messagesElement;
-    if (messages) {
+    if (!messages) return;
+    messages.focus({ preventScroll: true });
+    // messages laid out only once in view (content-visibility) can grow the log as it scrolls: follow it for a few frames
+    for (let frame = 0; frame < 10; frame++) {
       messages.scrollTop = messages.scrollHeight;
-      messages.focus();
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (messages.scrollHeight - messages.scrollTop - messages.clientHeight < 1) break;
     }
+    this.pinnedToEnd = true;
+    this.unseen = 0;
   }
 
   /** Keeps the newest message in view while the builder has not scrolled up; once per frame. */
