@@ -34,6 +34,8 @@ export class ChatConversations implements ReactiveController {
 
   private ledgerCache: { scope: string; client: CreditLedgerClient } | undefined;
   private storageKey: string | null = null;
+  /** the builder the storage key is for (a hash of a plain token) */
+  private keyIdentity: string | null = null;
   private ticket = 0;
   private restored = false;
 
@@ -52,6 +54,24 @@ export class ChatConversations implements ReactiveController {
     void this.restore();
   }
 
+  hostUpdate(): void {
+    // the host put another builder's token in: their conversation, not the last one's
+    if (!this.storageKey || this.host.getToken || identityOf(this.host.token) === this.keyIdentity) return;
+    this.storageKey = null;
+    this.startNew();
+    void this.restore();
+  }
+
+  /**
+   * The token from `getToken` names another builder: remember under their key from now on
+   * (the conversation shown stays until the next send, which starts their own).
+   */
+  builderChanged(identity: string | null): void {
+    if (!this.storageKey) return;
+    this.keyIdentity = identity;
+    this.storageKey = `${STORAGE_PREFIX}${this.host.apiBase}|${identity ?? ''}`;
+  }
+
   hostUpdated(): void {
     // the element names its conversation from the server's first answer: remember it
     if (this.storageKey) this.remember(this.host.conversationId);
@@ -60,7 +80,8 @@ export class ChatConversations implements ReactiveController {
   /** The conversation this builder had open, unless the page already showed one. */
   private async restore(): Promise<void> {
     const token = await this.tokens.token().catch(() => null);
-    this.storageKey = `${STORAGE_PREFIX}${this.host.apiBase}|${this.tokens.identity ?? identityOf(token)}`;
+    this.keyIdentity = this.tokens.identity ?? identityOf(token);
+    this.storageKey = `${STORAGE_PREFIX}${this.host.apiBase}|${this.keyIdentity}`;
     const id = readStorage(this.storageKey);
     if (!id || this.host.conversationId || this.session.entries.length) return;
     await this.open(id, true);

@@ -174,6 +174,11 @@ export class CreditChat extends CreditElement {
         this.stop();
       }
     });
+    const balanceFollows = this.tokens.onIdentityChange;
+    this.tokens.onIdentityChange = (identity) => {
+      balanceFollows?.(identity);
+      this.conversations.builderChanged(identity);
+    };
     // a code block's Insert names its answer and conversation
     this.addEventListener('credit-insert', (event) => {
       const article = event.composedPath().find((target): target is HTMLElement => target instanceof HTMLElement && !!target.dataset.messageId);
