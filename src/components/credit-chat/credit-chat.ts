@@ -222,14 +222,48 @@ export class CreditChat extends CreditElement {
     if (last) this.operation = last.operation;
   }
 
+  /**
+   * The shell (the header's title and a loading line) is on screen in the element's first
+   * frame; the first update, with the balance, the queries and the conversation, runs right
+   * after that frame (at once in a hidden page, where frames wait).
+   */
+  protected override createRenderRoot() {
+    const root = super.createRenderRoot();
+    const header = document.createElement('div');
+    header.className = 'header';
+    header.setAttribute('part', 'header');
+    const title = header.appendChild(document.createElement('h2'));
+    title.className = 'title';
+    title.textContent = this.text.chatTitle;
+    const loading = document.createElement('p');
+    loading.className = 'loading';
+    loading.textContent = this.text.loading;
+    this.shell = [header, loading];
+    root.append(header, loading);
+    return root;
+  }
+
+  private shell: Element[] = [];
+
+  protected override async scheduleUpdate(): Promise<unknown> {
+    if (!this.hasUpdated && this.shell.length && document.visibilityState !== 'hidden') {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    }
+    return super.scheduleUpdate();
+  }
+
+  protected override update(changed: PropertyValues): void {
+    for (const element of this.shell) element.remove();
+    this.shell = [];
+    super.update(changed);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.stopWatchingOnline = onlineManager.subscribe((online) => {
       this.online = online;
     });
     this.online = onlineManager.isOnline();
-    // answers are markdown: have the parser ready before the first one, once the shell is on screen
-    void this.updateComplete.then(() => setTimeout(warmUpParser));
   }
 
   override disconnectedCallback(): void {
@@ -481,6 +515,7 @@ export class CreditChat extends CreditElement {
         .value=${this.draft}
         @input=${this.onPromptInput}
         @keydown=${this.onPromptKeyDown}
+        @focus=${warmUpParser}
       ></textarea>
       <div class="composer-actions">
         ${this.session.streaming
@@ -661,6 +696,9 @@ export class CreditChat extends CreditElement {
     }
     this.pinnedToEnd = true;
     this.unseen = 0;
+    // answers are markdown: the parser compiles its expressions while the request is on its way
+    // (not before the element's first frame), if focusing the prompt did not already
+    warmUpParser();
     const answer = await this.session.send(prompt, operation, retryOf, branch);
     // the server's view of what was sent: the prompt's id, the versions at each place
     if (answer.status === 'complete') await this.conversations.reload();
