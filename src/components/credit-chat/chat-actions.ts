@@ -1,4 +1,4 @@
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type CSSResult, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Estimate, EstimateRequest, OperationType } from '../../contract/index.js';
 import type { LocaleFormat } from '../../i18n/format.js';
 import type { CreditStrings } from '../../i18n/strings.js';
@@ -158,7 +158,7 @@ export class ChatActions implements ReactiveController, MessageActionsView {
   }
 
   async rate(entry: ChatEntry, rating: 'up' | 'down'): Promise<void> {
-    this.feedbackModule ??= await import('./chat-feedback-form.js');
+    this.feedbackModule ??= this.adopt(await import('./chat-feedback-form.js'));
     this.feedbackFor = entry;
     const comment = entry.feedback?.comment;
     await this.options.conversations.rate(entry, comment ? { rating, comment } : { rating });
@@ -178,7 +178,7 @@ export class ChatActions implements ReactiveController, MessageActionsView {
   }
 
   async edit(entry: ChatEntry): Promise<void> {
-    this.editModule ??= await import('./chat-edit-editor.js');
+    this.editModule ??= this.adopt(await import('./chat-edit-editor.js'));
     this.editing = { entry, draft: entry.content, estimate: this.text.estimating };
     this.host.requestUpdate();
     void this.focusAfterUpdate('.edit-editor textarea');
@@ -249,7 +249,7 @@ export class ChatActions implements ReactiveController, MessageActionsView {
       this.closeList();
       return;
     }
-    this.listModule ??= await import('./chat-conversation-list.js');
+    this.listModule ??= this.adopt(await import('./chat-conversation-list.js'));
     this.listOpen = true;
     this.host.requestUpdate();
     void this.focusAfterUpdate('.conversation-list .new-conversation');
@@ -297,6 +297,14 @@ export class ChatActions implements ReactiveController, MessageActionsView {
       },
       close: () => this.closeList(),
     });
+  }
+
+  /** A lazily loaded module's styles join the element's, once. */
+  private adopt<M extends { styles: CSSResult }>(module: M): M {
+    const root = this.host.shadowRoot;
+    const sheet = module.styles.styleSheet;
+    if (root && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    return module;
   }
 
   private async focusAfterUpdate(selector: string): Promise<void> {

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import type { ConversationSummary } from '../../contract/index.js';
 import type { LocaleFormat } from '../../i18n/format.js';
 import type { CreditStrings } from '../../i18n/strings.js';
+export { chatFormsStyles as styles } from './chat-forms.styles.js';
 
 // The conversation list drawer of <credit-chat>: loaded the first time the builder opens it.
 

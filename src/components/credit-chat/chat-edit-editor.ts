@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import type { CreditStrings } from '../../i18n/strings.js';
+export { chatFormsStyles as styles } from './chat-forms.styles.js';
 
 // The inline editor of a prompt of the builder's (Edit and resend): loaded the first time one is edited.
 

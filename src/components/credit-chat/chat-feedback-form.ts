@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import type { CreditStrings } from '../../i18n/strings.js';
+export { chatFormsStyles as styles } from './chat-forms.styles.js';
 
 // The optional comment after a 👍/👎: loaded the first time the builder rates an answer.
 
