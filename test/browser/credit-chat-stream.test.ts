@@ -255,6 +255,9 @@ describe('provider failure', () => {
     await send(el, 'Orders per day for the last week');
     const { detail } = await failed;
     expect(detail.code).to.not.equal('network');
+    // the failed answer and its conversation are named
+    expect(detail.conversationId).to.equal(el.conversationId).and.to.be.a('string');
+    expect(detail.messageId).to.equal(el.messages[1]!.id);
     await el.updateComplete;
     const note = text($(el, '.failure p'));
     expect(note).to.match(/^The answer failed \(.+\)\. You were not charged\.$/);

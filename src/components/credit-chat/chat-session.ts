@@ -182,11 +182,11 @@ export class ChatSession implements ReactiveController {
       const needed = typeof details.needed === 'number' ? details.needed : (answer.estimate?.max ?? 0);
       const available = typeof details.available === 'number' ? details.available : this.options.available();
       this.notice = { kind: 'insufficient', needed, available };
-      this.host.dispatchEvent(new CreditInsufficientEvent({ needed, available }));
+      this.host.dispatchEvent(new CreditInsufficientEvent(this.about(answer, { needed, available })));
     }
     if (status === 429) this.startCountdown(apiError.retryAfter ?? DEFAULT_RETRY_AFTER);
     // a 402 is told once, as credit-insufficient (its own event, with needed and available)
-    if (code !== 'insufficient_credits') this.host.dispatchEvent(new CreditErrorEvent({ code, status, message }));
+    if (code !== 'insufficient_credits') this.host.dispatchEvent(new CreditErrorEvent(this.about(answer, { code, status, message })));
   }
 
   private startCountdown(seconds: number) {
