@@ -256,7 +256,8 @@ describe('provider failure', () => {
     const { detail } = await failed;
     expect(detail.code).to.not.equal('network');
     // the failed answer and its conversation are named
-    expect(detail.conversationId).to.equal(el.conversationId).and.to.be.a('string');
+    expect(detail.conversationId).to.be.a('string');
+    expect(detail.conversationId).to.equal(el.conversationId);
     expect(detail.messageId).to.equal(el.messages[1]!.id);
     await el.updateComplete;
     const note = text($(el, '.failure p'));
