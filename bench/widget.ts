@@ -6,10 +6,10 @@
 // Both widgets read the same answer as server-sent events from a small local server, one token
 // (about four characters) per event, a few events per network write: the client's own cost is
 // what is measured, so the server side is scripted here, not the AI provider and ledger.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { build as esbuild } from 'esbuild';
@@ -120,6 +120,9 @@ async function startServer(oursBundle: string): Promise<{ origin: string; close:
         return response.writeHead(200, { 'content-type': 'text/html' }).end(page('/deep.js', ''));
       case 'GET /ours.js':
         return response.writeHead(200, { 'content-type': 'text/javascript' }).end(ours);
+      case `GET ${url.pathname.endsWith('.js') && existsSync(join(dirname(oursBundle), basename(url.pathname))) ? url.pathname : ''}`:
+        // the chunks ours loads lazily (import()), beside it
+        return response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(dirname(oursBundle), basename(url.pathname))));
       case 'GET /deep.js':
         return response.writeHead(200, { 'content-type': 'text/javascript' }).end(deepChatBundle);
       case 'GET /api/v1/operations':
@@ -189,6 +192,8 @@ async function mountReady(page: Page, widget: Widget, tokens: number): Promise<v
       if (widget === 'ours') {
         const el = document.createElement('credit-chat');
         el.setAttribute('operation', 'docs_assistant');
+        // the element sends nothing before it has a token (the scripted server reads none)
+        el.setAttribute('token', 'bench-token');
         document.body.append(el);
         const textarea = await new Promise<HTMLTextAreaElement>((resolve, reject) => {
           const since = performance.now();
@@ -498,7 +503,15 @@ async function bundleOurs(outDir: string): Promise<string> {
     configFile: false,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: { target: 'es2022', outDir, emptyOutDir: true, minify: true, lib: { entry: join(projectRoot, 'src/index.ts'), formats: ['es'], fileName: () => 'ours.js' } },
+    build: {
+      target: 'es2022',
+      outDir,
+      emptyOutDir: true,
+      minify: true,
+      lib: { entry: join(projectRoot, 'src/index.ts'), formats: ['es'], fileName: () => 'ours.js' },
+      // as vite.config.ts: what the lazily loaded chunks share with the core stays in the core's file
+      rollupOptions: { preserveEntrySignatures: 'allow-extension' },
+    },
   });
   return join(outDir, 'ours.js');
 }

@@ -4,7 +4,6 @@ import type { CreditBalance, CreditChat } from '../src/index.js';
 import { emptyApp, freshId, parseStoredApp, readableSql, specChangeOf, type AppSpec } from './app-spec.js';
 import { ByokPanel } from './byok-panel.js';
 import { Canvas, COMPONENT_DRAG_TYPE } from './canvas.js';
-import { Conversations } from './conversations.js';
 import { byId, h } from './dom.js';
 import { CodeEditor } from './editor.js';
 import { PoolSync } from './pool-sync.js';
@@ -226,14 +225,10 @@ byId('open-settings', HTMLButtonElement).addEventListener('click', (event) => {
 });
 
 // ---- builders: one workspace, one credit pool, a token each
-const conversations = new Conversations({
-  chat,
-  picker: byId('conversation-picker', HTMLSelectElement),
-  newButton: byId('new-conversation', HTMLButtonElement),
-  storage,
-  builder: () => builder,
+// The builder's conversations (list, rename, delete, the one open after a reload) live in <credit-chat> itself.
+chat.addEventListener('credit-feedback', (event) => {
+  toast(event.detail.comment ? 'Thanks: your comment is kept with the answer.' : `Rated ${event.detail.rating === 'up' ? '👍' : '👎'}: kept with the answer.`);
 });
-chat.addEventListener('credit-debited', () => void conversations.refreshList());
 
 builderSelect.replaceChildren(...session.builders.map((b) => h('option', { value: b.id, selected: b.id === builder.id }, b.name)));
 renderAvatars();
@@ -245,7 +240,6 @@ builderSelect.addEventListener('change', () => {
   storage.set('builder', builder.id);
   useToken();
   renderAvatars();
-  void conversations.restore();
   toast(`Signed in as ${builder.name}. Same workspace, same credit pool: the balance is shared, the conversations are ${builder.name}’s.`);
 });
 
@@ -266,5 +260,4 @@ async function updateProviderStatus(): Promise<void> {
 }
 void updateProviderStatus();
 
-await conversations.restore();
 document.documentElement.dataset.ready = 'true';

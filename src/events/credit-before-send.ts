@@ -5,6 +5,10 @@ export interface CreditBeforeSendDetail {
   operation: OperationType;
   prompt: string;
   conversationId: string | undefined;
+  /** a new version of this answer (Regenerate) */
+  regenerateOf?: string;
+  /** this earlier prompt of the builder's, edited (a new branch) */
+  editOf?: string;
 }
 
 /** Fired when the builder sends a message, before anything is reserved; cancel it to keep the message from being sent. */

@@ -3,6 +3,9 @@ import { CreditEvent } from './credit-event.js';
 
 export interface CreditDebitedDetail {
   receipt: Receipt;
+  /** the answer the receipt is for, and its conversation (absent when the server never named them) */
+  messageId?: string;
+  conversationId?: string;
 }
 
 /** Fired when the server settles an answer with a receipt (also a partial charge of a failed answer). */

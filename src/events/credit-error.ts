@@ -6,6 +6,9 @@ export interface CreditErrorDetail {
   /** HTTP status; 0 when the server could not be reached */
   status: number;
   message: string;
+  /** in `<credit-chat>`, when an answer failed: the answer (once the server named it) and its conversation */
+  messageId?: string;
+  conversationId?: string;
 }
 
 /** Fired when a request of the element fails: loading, estimating or answering. */

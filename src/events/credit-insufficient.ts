@@ -5,6 +5,9 @@ export interface CreditInsufficientDetail {
   needed: number;
   /** credits available when the server refused */
   available: number;
+  /** in `<credit-chat>`: the conversation the refused message was for, when it had one */
+  conversationId?: string;
+  messageId?: string;
 }
 
 /** Fired when the server refuses an operation for lack of credits (402 `insufficient_credits`). */

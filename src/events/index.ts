@@ -6,3 +6,4 @@ export * from './credit-insert.js';
 export * from './credit-error.js';
 export * from './credit-event.js';
 export * from './credit-threshold.js';
+export * from './credit-feedback.js';

@@ -78,7 +78,7 @@ describe('<credit-chat> chatting with the real server (demo provider)', () => {
     expect(shown).to.match(/^Receipt: Charged [\d.,]+ credits · estimate ≈ [\d.,]+, up to [\d.,]+ · [\d.,]+ monthly \+ 0 add-on · [\d,]+ tokens in, [\d,]+ out$/);
     await waitUntil(() => headerTotal(el) === new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 }).format(receipt.balance.total));
     expect(el.conversationId).to.be.a('string').and.not.equal('');
-    expect($$(el, '[part~="user-message"]').map(text)).to.deep.equal(['Orders per day for the last week']);
+    expect($$(el, '[part~="user-message"] .prompt').map(text)).to.deep.equal(['Orders per day for the last week']);
     expect(el.messages.map((m) => [m.role, m.status])).to.deep.equal([
       ['user', 'complete'],
       ['assistant', 'complete'],
@@ -255,6 +255,10 @@ describe('provider failure', () => {
     await send(el, 'Orders per day for the last week');
     const { detail } = await failed;
     expect(detail.code).to.not.equal('network');
+    // the failed answer and its conversation are named
+    expect(detail.conversationId).to.be.a('string');
+    expect(detail.conversationId).to.equal(el.conversationId);
+    expect(detail.messageId).to.equal(el.messages[1]!.id);
     await el.updateComplete;
     const note = text($(el, '.failure p'));
     expect(note).to.match(/^The answer failed \(.+\)\. You were not charged\.$/);

@@ -164,14 +164,15 @@ describe('<credit-chat>', () => {
       expect($(el, '[part="receipt"]').textContent).to.contain('Paid with your own key: no credits').and.contain('1,200 tokens in');
     });
 
-    it('Insert fires credit-insert with the code and its language, reaching the page', async () => {
+    it('Insert fires credit-insert with the code, its language and its message, reaching the page', async () => {
       const el = await chatElement();
       el.messages = conversationFixture(2);
       await el.updateComplete;
+      const answerId = conversationFixture(2)[1]!.id;
       const heard = oneEvent(document, 'credit-insert');
       answerMarkdown($(el, '[part~="assistant-message"]'))!.querySelector<HTMLElement>('.code-block button[data-action="insert"]')!.click();
       const event = await heard;
-      expect(event.detail).to.deep.equal({ text: 'SELECT 1;', language: 'sql' });
+      expect(event.detail).to.deep.equal({ text: 'SELECT 1;', language: 'sql', messageId: answerId });
     });
 
     it('Copy puts the code on the clipboard or says it could not', async () => {

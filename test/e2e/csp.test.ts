@@ -3,7 +3,7 @@
 // style — against the real backend (in-memory PGlite, offline demo model), driven in Chromium.
 // Every `securitypolicyviolation` the page raises fails the test.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -119,6 +119,9 @@ before(async () => {
     };
     if (path === '/') return send('text/html; charset=utf-8', HOST_PAGE, { 'content-security-policy': HOST_CSP });
     if (path === '/credit-chat.bundle.js') return send('text/javascript; charset=utf-8', bundle);
+    // the chunks the bundle loads lazily (import()), served beside it as a host serves dist/
+    const chunk = /^\/([\w.-]+\.js)$/.exec(path)?.[1];
+    if (chunk && existsSync(join(work, chunk))) return send('text/javascript; charset=utf-8', readFileSync(join(work, chunk), 'utf8'));
     if (path === '/host.js') return send('text/javascript; charset=utf-8', HOST_JS);
     if (path === '/eval-probe.js') return send('text/javascript; charset=utf-8', EVAL_PROBE_JS);
     if (path === '/favicon.ico') return void res.writeHead(204).end();

@@ -273,7 +273,25 @@ step('after a reload the conversation and the balance are as they were', async (
   await toolbarTotal(page).filter({ hasText: new RegExp(`^${total.replace('.', '\\.')}$`) }).waitFor();
   assert.equal(milli((await balanceOf(ada.token)).total), milli(receipt.balance.total));
   assert.equal((await page.locator('#query-editor').inputValue()).trim(), sql);
-  assert.notEqual(await page.locator('#conversation-picker').inputValue(), '');
+  assert.ok(await page.locator('credit-chat').getAttribute('conversation-id'), 'the element opened the conversation it remembered');
+});
+
+step('the answer’s actions: 👍 is kept with it, Regenerate shows its cost first, the conversation list shows the conversation', async () => {
+  const answer = page.locator('credit-chat article.assistant').last();
+  await answer.locator('[part="feedback-up"]').click();
+  await answer.locator('[part="feedback-up"][aria-pressed="true"]').waitFor();
+  await page.locator('credit-chat .feedback-form').getByRole('button', { name: 'Cancel' }).click();
+  await answer.locator('[part="regenerate-button"]').click();
+  await page.locator('credit-chat .regenerate-estimate').filter({ hasText: /≈ [\d.,]+ credits, up to/ }).waitFor();
+  await page.locator('credit-chat .regenerate-confirm').getByRole('button', { name: 'Cancel' }).click();
+  const conversationId = await page.locator('credit-chat').getAttribute('conversation-id');
+  await page.locator('credit-chat [part="conversation-list-button"]').click();
+  const list = page.locator('credit-chat [part="conversation-list"]');
+  await list.locator(`li[data-conversation-id="${conversationId}"][class="current"]`).waitFor();
+  await page.keyboard.press('Escape');
+  await list.waitFor({ state: 'detached' });
+  const stored = await api<{ messages: { role: string; feedback?: { rating: string } | null }[] }>(`/api/v1/conversations/${conversationId}`, ada.token);
+  assert.equal(stored.messages.at(-1)?.feedback?.rating, 'up');
 });
 
 /** The charge is at most the composer's "up to" and within half of its "≈" either way (the bench's bar). */

@@ -14,6 +14,9 @@ const DEFAULT_RETRY_AFTER = 10;
 
 export type ChatNotice = { kind: 'insufficient'; needed: number; available: number };
 
+/** A send that branches: a new version of an answer, or an earlier prompt of the builder's edited. */
+export type ChatBranch = { regenerateOf: string; editOf?: undefined } | { editOf: string; regenerateOf?: undefined };
+
 /** The element a session belongs to: it renders the session and carries the conversation id. */
 export interface ChatSessionHost extends ReactiveControllerHost, EventTarget {
   conversationId?: string;
@@ -77,12 +80,16 @@ export class ChatSession implements ReactiveController {
   /**
    * Sends a prompt as a new request (so with a new idempotency key; query-core's network retries
    * reuse it). With `retryOf`, the answer replaces that failed one instead of following a new
-   * message of the builder. Resolves when the answer has ended, however it ended.
+   * message of the builder. With `branch`, the conversation is cut where the new version goes:
+   * after the regenerated answer's prompt, or before the edited prompt. Resolves with the answer
+   * when it has ended, however it ended.
    */
-  async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null): Promise<void> {
+  async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null, branch?: ChatBranch): Promise<ChatEntry> {
     const now = new Date().toISOString();
     let entries = retryOf ? this.entries.filter((entry) => entry !== retryOf) : this.entries;
-    if (!retryOf) {
+    const cutAt = branch ? entries.findIndex((entry) => entry.id === (branch.regenerateOf ?? branch.editOf)) : -1;
+    if (cutAt >= 0) entries = entries.slice(0, cutAt);
+    if (!retryOf && !branch?.regenerateOf) {
       entries = [...entries, { id: localId(), role: 'user', operation, content: prompt, status: 'complete', receipt: null, createdAt: now }];
     }
     const answer: ChatEntry = {
@@ -103,13 +110,16 @@ export class ChatSession implements ReactiveController {
 
     const abort = new AbortController();
     this.abortController = abort;
-    const request: ChatRequest = { operation, prompt, idempotencyKey: newIdempotencyKey() };
+    const request: ChatRequest = branch?.regenerateOf
+      ? { operation, idempotencyKey: newIdempotencyKey(), regenerateOf: branch.regenerateOf }
+      : { operation, prompt, idempotencyKey: newIdempotencyKey() };
+    if (branch?.editOf) request.editOf = branch.editOf;
     if (this.host.conversationId) request.conversationId = this.host.conversationId;
     try {
       const outcome = await this.chat.mutate({ request, signal: abort.signal, onEvent: (event) => this.onChatEvent(answer, event) });
       answer.status = 'complete';
       answer.receipt = outcome.receipt;
-      this.host.dispatchEvent(new CreditDebitedEvent({ receipt: outcome.receipt }));
+      this.host.dispatchEvent(new CreditDebitedEvent(this.about(answer, { receipt: outcome.receipt })));
     } catch (error) {
       this.onChatFailure(answer, error);
     } finally {
@@ -119,6 +129,15 @@ export class ChatSession implements ReactiveController {
       this.entries = [...this.entries];
       this.changed();
     }
+    return answer;
+  }
+
+  /** An event's detail with the answer and its conversation named (once the server named them). */
+  private about<T extends object>(answer: ChatEntry, detail: T): T & { messageId?: string; conversationId?: string } {
+    const named: T & { messageId?: string; conversationId?: string } = { ...detail };
+    if (!answer.id.startsWith('local-')) named.messageId = answer.id;
+    if (this.host.conversationId) named.conversationId = this.host.conversationId;
+    return named;
   }
 
   private changed(): void {
@@ -157,17 +176,17 @@ export class ChatSession implements ReactiveController {
     const receipt = receiptOfFailure(apiError);
     if (receipt) {
       answer.receipt = receipt;
-      this.host.dispatchEvent(new CreditDebitedEvent({ receipt }));
+      this.host.dispatchEvent(new CreditDebitedEvent(this.about(answer, { receipt })));
     }
     if (code === 'insufficient_credits') {
       const needed = typeof details.needed === 'number' ? details.needed : (answer.estimate?.max ?? 0);
       const available = typeof details.available === 'number' ? details.available : this.options.available();
       this.notice = { kind: 'insufficient', needed, available };
-      this.host.dispatchEvent(new CreditInsufficientEvent({ needed, available }));
+      this.host.dispatchEvent(new CreditInsufficientEvent(this.about(answer, { needed, available })));
     }
     if (status === 429) this.startCountdown(apiError.retryAfter ?? DEFAULT_RETRY_AFTER);
     // a 402 is told once, as credit-insufficient (its own event, with needed and available)
-    if (code !== 'insufficient_credits') this.host.dispatchEvent(new CreditErrorEvent({ code, status, message }));
+    if (code !== 'insufficient_credits') this.host.dispatchEvent(new CreditErrorEvent(this.about(answer, { code, status, message })));
   }
 
   private startCountdown(seconds: number) {

@@ -41,6 +41,68 @@ export const creditChatStyles = css`
   .load-error p {
     margin: 0 0 8px;
   }
+  .messages-frame {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .jump-to-latest {
+    position: absolute;
+    bottom: 8px;
+    left: 50%;
+    transform: translateX(-50%);
+    border-radius: 999px;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
+  }
+  .message-actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px;
+    margin-top: 6px;
+    font-size: 0.85em;
+  }
+  .message.user .message-actions {
+    justify-content: flex-end;
+  }
+  .action,
+  .icon-button {
+    padding: 2px 8px;
+    border: 1px solid transparent;
+    border-radius: calc(var(--_radius) - 2px);
+    background: transparent;
+    color: var(--_muted-color);
+  }
+  .action:hover,
+  .icon-button:hover,
+  .action[aria-pressed='true'] {
+    border-color: var(--_border-color);
+    color: var(--_color);
+  }
+  .action[aria-pressed='true'] {
+    background: var(--_background);
+  }
+  .versions {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    color: var(--_muted-color);
+    font-variant-numeric: tabular-nums;
+  }
+  .regenerate-confirm,
+  .edit-actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    margin-top: 8px;
+  }
+  .regenerate-estimate {
+    flex: 1;
+    color: var(--_muted-color);
+  }
   .messages {
     flex: 1;
     min-height: 0;

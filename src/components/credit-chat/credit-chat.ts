@@ -30,8 +30,11 @@ import { warmUpParser } from '../markdown/markdown-stream.js';
 import { requestCredits } from '../shared/buy-credits.js';
 import { CreditElement } from '../shared/credit-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
-import { entryFromMessage, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
-import { ChatSession } from './chat-session.js';
+import type { Conversation } from '../../contract/index.js';
+import { ChatActions } from './chat-actions.js';
+import { ChatConversations } from './chat-conversations.js';
+import { entryFromMessage, mergeEntries, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
+import { ChatSession, type ChatBranch } from './chat-session.js';
 import './threshold-banner.js';
 import { creditChatStyles } from './credit-chat.styles.js';
 
@@ -44,17 +47,27 @@ const ESTIMATE_DEBOUNCE_MS = 300;
  * @summary The AI chat panel of an app builder: pick an operation, see what it will cost, send,
  * read the answer as it streams, and get a receipt of what was charged.
  *
- * @event {CreditBeforeSendEvent} credit-before-send - The builder sends a message; cancelable (nothing is sent).
- * @event {CreditDebitedEvent} credit-debited - The server settled an answer with a receipt `{ receipt }`.
+ * @event {CreditBeforeSendEvent} credit-before-send - The builder sends a message; cancelable (nothing is sent). `{ operation, prompt, conversationId, regenerateOf?, editOf? }`
+ * @event {CreditDebitedEvent} credit-debited - The server settled an answer with a receipt `{ receipt, messageId, conversationId }`.
+ * @event {CreditFeedbackEvent} credit-feedback - The builder rated an answer 👍/👎 (again with a comment) `{ messageId, conversationId, rating, comment? }`; the server keeps it.
  * @event {CreditInsufficientEvent} credit-insufficient - The server refused for lack of credits `{ needed, available }`.
  * @event {CreditBuyEvent} credit-buy - The builder asked for credits `{ option: 'credits' | 'own-key' }`; for `credits`, `<credit-purchase>` opens unless the host cancels it.
- * @event {CreditInsertEvent} credit-insert - The builder pressed Insert on a code block `{ text, language }`.
+ * @event {CreditInsertEvent} credit-insert - The builder pressed Insert on a code block `{ text, language, messageId, conversationId }`.
  * @event {CreditErrorEvent} credit-error - Loading or answering failed `{ code, status, message }`.
  *
  * @csspart header - The header with the title and the balance.
+ * @csspart conversation-list-button - The header's button that opens the conversation list.
+ * @csspart conversation-list - The list of the builder's conversations: open, rename, delete, start one.
  * @csspart balance - The `<credit-balance>` in the header.
  * @csspart messages - The scrolling conversation.
- * @csspart message - Each message (also `user-message` or `assistant-message`).
+ * @csspart message - Each message (also `user-message` or `assistant-message`); it carries `data-message-id`.
+ * @csspart message-actions - The actions under a message.
+ * @csspart copy-button - Copy an answer's markdown.
+ * @csspart regenerate-button - Regenerate an answer: its cost first, then a new version (`1/2` with arrows).
+ * @csspart feedback-up - 👍 on an answer.
+ * @csspart feedback-down - 👎 on an answer.
+ * @csspart edit-button - Edit one of the builder's prompts and send it again, as a new branch.
+ * @csspart jump-to-latest - Shown while the reader is scrolled up: back to the newest message, with the count of new ones.
  * @csspart code-block - A code block of an answer, with its Copy and Insert buttons.
  * @csspart receipt - The receipt under an answer.
  * @csspart composer - The form with the picker, the prompt and the buttons.
@@ -100,6 +113,11 @@ export class CreditChat extends CreditElement {
   @state() private estimatePrompt = '';
   @state() private windowSize = WINDOW_PAGE;
   @state() private online = onlineManager.isOnline();
+  /** the reader is at the end of the conversation: new messages scroll into view */
+  @state() private pinnedToEnd = true;
+  /** messages added while the reader was scrolled up */
+  @state() private unseen = 0;
+  private seenCount = 0;
 
   @query('.messages') private messagesElement?: HTMLElement;
   @query('textarea') private promptElement?: HTMLTextAreaElement;
@@ -130,11 +148,23 @@ export class CreditChat extends CreditElement {
     available: () => this.balanceQuery.data?.total ?? 0,
     onGrow: () => this.scheduleScrollToEnd(),
   });
+  private readonly conversations = new ChatConversations(this, this.session, this.tokens, (conversation) =>
+    this.showConversation(conversation),
+  );
+  private readonly actions = new ChatActions(this, {
+    text: () => this.text,
+    format: () => this.format,
+    canSend: () => this.canSend,
+    byok: () => !!this.balanceQuery.data?.byok,
+    conversationId: () => this.conversationId,
+    estimate: (request) => this.client.estimate(request),
+    send: (prompt, operation, branch) => this.send(prompt, operation, null, branch),
+    conversations: this.conversations,
+  });
 
   private estimateTimer: ReturnType<typeof setTimeout> | undefined;
   private stopWatchingOnline: (() => void) | undefined;
   private reportedLoadError: unknown;
-  private pinnedToEnd = true;
   private scrollFrame = 0;
 
   constructor() {
@@ -144,6 +174,17 @@ export class CreditChat extends CreditElement {
         event.preventDefault();
         this.stop();
       }
+    });
+    const balanceFollows = this.tokens.onIdentityChange;
+    this.tokens.onIdentityChange = (identity) => {
+      balanceFollows?.(identity);
+      this.conversations.builderChanged(identity);
+    };
+    // a code block's Insert names its answer and conversation
+    this.addEventListener('credit-insert', (event) => {
+      const article = event.composedPath().find((target): target is HTMLElement => target instanceof HTMLElement && !!target.dataset.messageId);
+      if (article) event.detail.messageId = article.dataset.messageId;
+      if (this.conversationId) event.detail.conversationId = this.conversationId;
     });
   }
 
@@ -156,9 +197,66 @@ export class CreditChat extends CreditElement {
   }
 
   set messages(messages: Message[]) {
+    const shown = this.session.entries;
+    // the same conversation, longer: the reader stays where they are (and is told of the new messages)
+    const continued = shown.length > 0 && messages.length > shown.length && messages[0]?.id === shown[0]?.id;
+    if (!continued) {
+      this.windowSize = WINDOW_PAGE;
+      this.pinnedToEnd = true;
+      this.unseen = 0;
+      this.seenCount = messages.length;
+    }
+    this.actions.reset();
+    this.session.show(messages.map(entryFromMessage));
+  }
+
+  /** Shows a conversation of the server's (opened from the list, restored, switched version), or a new one. */
+  private showConversation(conversation: Conversation | null) {
+    this.actions.reset();
     this.windowSize = WINDOW_PAGE;
     this.pinnedToEnd = true;
-    this.session.show(messages.map(entryFromMessage));
+    this.unseen = 0;
+    this.seenCount = conversation?.messages.length ?? 0;
+    this.session.show(conversation ? mergeEntries(conversation.messages, []) : []);
+    this.conversationId = conversation?.id;
+    const last = conversation && [...conversation.messages].reverse().find((m) => m.role === 'user');
+    if (last) this.operation = last.operation;
+  }
+
+  /**
+   * The shell (the header's title and a loading line) is on screen in the element's first
+   * frame; the first update, with the balance, the queries and the conversation, runs right
+   * after that frame (at once in a hidden page, where frames wait).
+   */
+  protected override createRenderRoot() {
+    const root = super.createRenderRoot();
+    const header = document.createElement('div');
+    header.className = 'header';
+    header.setAttribute('part', 'header');
+    const title = header.appendChild(document.createElement('h2'));
+    title.className = 'title';
+    title.textContent = this.text.chatTitle;
+    const loading = document.createElement('p');
+    loading.className = 'loading';
+    loading.textContent = this.text.loading;
+    this.shell = [header, loading];
+    root.append(header, loading);
+    return root;
+  }
+
+  private shell: Element[] = [];
+
+  protected override async scheduleUpdate(): Promise<unknown> {
+    if (!this.hasUpdated && this.shell.length && document.visibilityState !== 'hidden') {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    }
+    return super.scheduleUpdate();
+  }
+
+  protected override update(changed: PropertyValues): void {
+    for (const element of this.shell) element.remove();
+    this.shell = [];
+    super.update(changed);
   }
 
   override connectedCallback(): void {
@@ -167,8 +265,6 @@ export class CreditChat extends CreditElement {
       this.online = online;
     });
     this.online = onlineManager.isOnline();
-    // answers are markdown: have the parser ready before the first one
-    warmUpParser();
   }
 
   override disconnectedCallback(): void {
@@ -182,6 +278,13 @@ export class CreditChat extends CreditElement {
   /** Stops the answer that is streaming; what arrived stays, the server settles what was produced. */
   stop(): void {
     this.session.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const count = this.session.entries.length;
+    if (count > this.seenCount && !this.pinnedToEnd) this.unseen += count - this.seenCount;
+    this.seenCount = count;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -203,6 +306,15 @@ export class CreditChat extends CreditElement {
     const s = this.text;
     return html`<div class="header" part="header">
       <h2 class="title">${s.chatTitle}</h2>
+      <button
+        type="button"
+        class="secondary-button conversations-button"
+        part="conversation-list-button"
+        aria-expanded=${this.actions.listOpen ? 'true' : 'false'}
+        @click=${() => this.actions.toggleList()}
+      >
+        ${s.conversations}
+      </button>
       ${this.balanceQuery.data?.byok ? html`<span class="byok-badge">${s.byokActive}</span>` : nothing}
       <credit-balance
         part="balance"
@@ -231,7 +343,7 @@ export class CreditChat extends CreditElement {
         <button type="button" class="secondary-button" @click=${() => this.operationsQuery.refetch()}>${s.tryAgain}</button>
       </div>`;
     }
-    return html`${this.renderMessages()}${this.renderNotice()}${this.renderComposer(operations.data.operations)}`;
+    return html`${this.actions.renderList()}${this.renderMessages()}${this.renderNotice()}${this.renderComposer(operations.data.operations)}`;
   }
 
   private renderMessages() {
@@ -239,7 +351,8 @@ export class CreditChat extends CreditElement {
     const { entries } = this.session;
     const hidden = Math.max(0, entries.length - this.windowSize);
     const shown = hidden ? entries.slice(hidden) : entries;
-    return html`<div
+    return html`<div class="messages-frame">
+      <div
       class="messages"
       part="messages"
       role="log"
@@ -254,7 +367,16 @@ export class CreditChat extends CreditElement {
           </button>`
         : nothing}
       ${shown.length === 0 ? this.renderEmptyConversation() : repeat(shown, (entry) => entry.id, (entry) => this.renderEntry(entry))}
+      </div>
+      ${this.renderJumpToLatest()}
     </div>`;
+  }
+
+  private renderJumpToLatest() {
+    if (this.pinnedToEnd || this.session.entries.length === 0) return nothing;
+    return html`<button type="button" class="jump-to-latest primary-button" part="jump-to-latest" @click=${this.jumpToLatest}>
+      ${this.text.jumpToLatest(this.format.integer(this.unseen))}
+    </button>`;
   }
 
   private renderEmptyConversation() {
@@ -274,8 +396,9 @@ export class CreditChat extends CreditElement {
   private renderEntry(entry: ChatEntry) {
     const s = this.text;
     if (entry.role === 'user') {
-      return html`<article class="message user" part="message user-message" aria-label=${s.you}>
-        <p class="prompt">${entry.content}</p>
+      const editor = this.actions.renderEditor(entry);
+      return html`<article class="message user" part="message user-message" aria-label=${s.you} data-message-id=${entry.id}>
+        ${editor ?? html`<p class="prompt">${entry.content}</p>${this.actions.renderActions(entry)}`}
       </article>`;
     }
     const view = (entry.view ??= this.answerView(entry.content, false));
@@ -287,9 +410,11 @@ export class CreditChat extends CreditElement {
       part="message assistant-message"
       aria-label=${s.assistant}
       aria-busy=${streaming ? 'true' : 'false'}
+      data-message-id=${entry.id}
     >
       ${streaming && !entry.content ? html`<p class="thinking">${s.thinking}</p>` : nothing} ${view}
-      ${this.renderReceipt(entry)} ${this.renderOutcomeNote(entry)}
+      ${this.renderReceipt(entry)} ${this.renderOutcomeNote(entry)} ${this.actions.renderActions(entry)}
+      ${this.actions.renderAnswerExtras(entry)}
     </article>`;
   }
 
@@ -394,6 +519,7 @@ export class CreditChat extends CreditElement {
         .value=${this.draft}
         @input=${this.onPromptInput}
         @keydown=${this.onPromptKeyDown}
+        @focus=${warmUpParser}
       ></textarea>
       <div class="composer-actions">
         ${this.session.streaming
@@ -521,6 +647,24 @@ export class CreditChat extends CreditElement {
   private onMessagesScroll(event: Event) {
     const messages = event.currentTarget as HTMLElement;
     this.pinnedToEnd = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
+    if (this.pinnedToEnd) this.unseen = 0;
+  }
+
+  private async jumpToLatest() {
+    this.pinnedToEnd = true;
+    this.unseen = 0;
+    await this.updateComplete;
+    const messages = this.messagesElement;
+    if (!messages) return;
+    messages.focus({ preventScroll: true });
+    // messages laid out only once in view (content-visibility) can grow the log as it scrolls: follow it for a few frames
+    for (let frame = 0; frame < 10; frame++) {
+      messages.scrollTop = messages.scrollHeight;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (messages.scrollHeight - messages.scrollTop - messages.clientHeight < 1) break;
+    }
+    this.pinnedToEnd = true;
+    this.unseen = 0;
   }
 
   /** Keeps the newest message in view while the builder has not scrolled up; once per frame. */
@@ -545,9 +689,9 @@ export class CreditChat extends CreditElement {
 
   // ---- sending
 
-  private async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null) {
+  private async send(prompt: string, operation: OperationType, retryOf: ChatEntry | null, branch?: ChatBranch) {
     if (!this.canSend) return;
-    const beforeSend = new CreditBeforeSendEvent({ operation, prompt, conversationId: this.conversationId });
+    const beforeSend = new CreditBeforeSendEvent({ operation, prompt, conversationId: this.conversationId, ...branch });
     this.dispatchEvent(beforeSend);
     if (beforeSend.defaultPrevented) return;
     if (!retryOf) {
@@ -555,6 +699,12 @@ export class CreditChat extends CreditElement {
       this.estimatePrompt = '';
     }
     this.pinnedToEnd = true;
-    await this.session.send(prompt, operation, retryOf);
+    this.unseen = 0;
+    // answers are markdown: the parser compiles its expressions while the request is on its way
+    // (not before the element's first frame), if focusing the prompt did not already
+    warmUpParser();
+    const answer = await this.session.send(prompt, operation, retryOf, branch);
+    // the server's view of what was sent: the prompt's id, the versions at each place
+    if (answer.status === 'complete') await this.conversations.reload();
   }
 }
