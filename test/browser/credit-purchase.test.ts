@@ -116,6 +116,20 @@ describe('<credit-purchase>', () => {
     await waitUntil(() => !returned.open, 'closed by Escape');
   });
 
+  it('is accessible while it waits for the payment, then shows the outcome when the payment lands', async () => {
+    const ws = await createWorkspace({ builders: 1, creditsPerBuilder: 50 });
+    const created = await (
+      await fetch('/api/v1/purchases', { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ credits: 100 }) })
+    ).json();
+    const el = await fixture<CreditPurchase>(html`<credit-purchase token=${ws.token} locale="en-US" purchase-id=${created.id}></credit-purchase>`);
+    el.show();
+    await waitUntil(() => text(root(el)).includes('Waiting for the payment to be confirmed.'), 'pending state shown');
+    await expect(el).to.be.accessible();
+    await payAt(created.checkoutUrl);
+    await waitUntil(() => text(root(el)).includes('New balance: 150 AI credits'), 'outcome shown after the payment', { timeout: 8000 });
+    await expect(el).to.be.accessible();
+  });
+
   it('says nothing was charged when the builder cancels at the gateway', async () => {
     const ws = await createWorkspace({ builders: 1 });
     const created = await (
