@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { QueryClient } from '@tanstack/query-core';
 import '../../src/define.js';
+import { typeAndSend } from './support/compose.js';
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import type { ConversationsResponse } from '../../src/contract/index.js';
 import { createWorkspace } from './support/backend.js';
@@ -30,13 +31,8 @@ async function freshChat(): Promise<{ el: CreditChat; token: string }> {
 
 /** Sends a prompt and waits for its receipt and for the server's ids (the prompt's Edit button). */
 async function send(el: CreditChat, prompt: string) {
-  const textarea = $<HTMLTextAreaElement>(el, 'textarea#prompt')!;
-  textarea.focus();
-  textarea.value = prompt;
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  await el.updateComplete;
   const debited = oneEvent(el, 'credit-debited');
-  textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+  await typeAndSend(el, prompt);
   const event = await debited;
   await waitUntil(() => lastOf(el, 'user')?.querySelector('[part="edit-button"]'), 'the prompt did not get its server id');
   return event.detail;

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { MutationObserver as QueryMutationObserver, QueryClient } from '@tanstack/query-core';
 import '../../src/define.js';
+import { typeAndSend } from './support/compose.js';
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import { CreditApiClient, CreditApiError } from '../../src/client/api-client.js';
 import { chatMutationOptions, type ChatVariables } from '../../src/client/query.js';
@@ -35,15 +36,7 @@ function headerTotal(el: CreditChat): string {
   return $(el, 'credit-balance')?.shadowRoot?.querySelector('[part="total"]')?.textContent ?? '';
 }
 
-/** Types a prompt and presses Enter, as a builder does. */
-async function send(el: CreditChat, prompt: string): Promise<void> {
-  const textarea = $<HTMLTextAreaElement>(el, 'textarea')!;
-  textarea.focus();
-  textarea.value = prompt;
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  await el.updateComplete;
-  textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
-}
+const send = typeAndSend;
 
 describe('<credit-chat> chatting with the real server (demo provider)', () => {
   it('shows the live estimate for the prompt, and every operation\'s estimate in the picker', async () => {

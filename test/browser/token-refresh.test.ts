@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { QueryClient } from '@tanstack/query-core';
 import '../../src/define.js';
+import { typeAndSend } from './support/compose.js';
 import type { CreditChat } from '../../src/components/credit-chat/credit-chat.js';
 import type { TokenAnswer } from '../../src/client/token-keeper.js';
 import { createWorkspace, mintToken } from './support/backend.js';
@@ -15,12 +16,7 @@ async function send(el: CreditChat, prompt: string): Promise<{ event: string; de
       el.addEventListener(event, (e) => resolve({ event, detail: (e as CustomEvent).detail }), { once: true });
     }
   });
-  const textarea = $<HTMLTextAreaElement>(el, 'textarea')!;
-  textarea.focus();
-  textarea.value = prompt;
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  await el.updateComplete;
-  textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+  await typeAndSend(el, prompt);
   return ended;
 }
 
