@@ -161,6 +161,20 @@ onEachStore('tokens that expire, and allowed origins', (kind) => {
       const refused = await preflight('https://evil.test');
       assert.equal(refused.headers.get('access-control-allow-origin'), null);
     });
+
+    it('puts CORS headers on the answers to a browser of a listed origin, and none on a server’s (no Origin)', async () => {
+      const browser = await asBrowser(ws.token, 'https://eu.example.com');
+      assert.equal(browser.status, 200);
+      assert.equal(browser.headers.get('access-control-allow-origin'), 'https://eu.example.com');
+      assert.match(browser.headers.get('access-control-expose-headers') ?? '', /X-Credit-Charged/);
+      const server = await asBrowser(ws.token, undefined);
+      assert.equal(server.status, 200);
+      assert.equal(server.headers.get('access-control-allow-origin'), null);
+      assert.equal(server.headers.get('access-control-expose-headers'), null);
+      // the security headers are on both
+      assert.equal(server.headers.get('x-frame-options'), 'DENY');
+      assert.equal(browser.headers.get('x-frame-options'), 'DENY');
+    });
   });
 
   it('keeps the admin token out of builder routes', async () => {

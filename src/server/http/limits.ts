@@ -79,10 +79,18 @@ export class MemoryLimits implements LimitCounter {
 /** How long a streaming slot's lease lasts unless its process renews it (a third of it, on a timer). */
 const SLOT_LEASE_SECONDS = 60;
 
-/** The bucket of `$1` (burst `$2`, `$3` per second) loses one token when it has one; `allowed` says whether it had. */
+/**
+ * The bucket of `$1` (burst `$2`, `$3` per second) loses one token when it has one; `allowed` says whether it had.
+ *
+ * Its transaction commits without waiting for the WAL to reach the disk (synchronous_commit
+ * off for this transaction only): a bucket is no money, and a crash that loses its last
+ * milliseconds only gives a builder back a few tokens, while the wait for the flush was most of
+ * what the shared limits added before a streamed answer's first delta.
+ */
 const TAKE_TOKEN = `
   INSERT INTO rate_buckets AS b (key, tokens, at, allowed)
-  VALUES ($1, CASE WHEN $2::float8 >= 1 THEN $2::float8 - 1 ELSE $2::float8 END, now(), $2::float8 >= 1)
+  SELECT $1, CASE WHEN $2::float8 >= 1 THEN $2::float8 - 1 ELSE $2::float8 END, now(), $2::float8 >= 1
+  FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
   ON CONFLICT (key) DO UPDATE SET
     tokens = least($2::float8, b.tokens + greatest(0, extract(epoch FROM now() - b.at)) * $3::float8)
       - CASE WHEN least($2::float8, b.tokens + greatest(0, extract(epoch FROM now() - b.at)) * $3::float8) >= 1 THEN 1 ELSE 0 END,
