@@ -80,17 +80,21 @@ export class MemoryLimits implements LimitCounter {
 const SLOT_LEASE_SECONDS = 60;
 
 /**
+ * Joined into a limit's statement: its transaction commits without waiting for the WAL to
+ * reach the disk (synchronous_commit off for this transaction only). Buckets and slots are no
+ * money: a crash that loses their last milliseconds gives a builder back a few tokens, or a
+ * slot whose stream died with the server anyway; the wait for the flush was most of what the
+ * shared limits added before a streamed answer's first delta.
+ */
+const RELAXED = `(SELECT set_config('synchronous_commit', 'off', true)) AS relaxed`;
+
+/**
  * The bucket of `$1` (burst `$2`, `$3` per second) loses one token when it has one; `allowed` says whether it had.
- *
- * Its transaction commits without waiting for the WAL to reach the disk (synchronous_commit
- * off for this transaction only): a bucket is no money, and a crash that loses its last
- * milliseconds only gives a builder back a few tokens, while the wait for the flush was most of
- * what the shared limits added before a streamed answer's first delta.
  */
 const TAKE_TOKEN = `
   INSERT INTO rate_buckets AS b (key, tokens, at, allowed)
   SELECT $1, CASE WHEN $2::float8 >= 1 THEN $2::float8 - 1 ELSE $2::float8 END, now(), $2::float8 >= 1
-  FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+  FROM ${RELAXED}
   ON CONFLICT (key) DO UPDATE SET
     tokens = least($2::float8, b.tokens + greatest(0, extract(epoch FROM now() - b.at)) * $3::float8)
       - CASE WHEN least($2::float8, b.tokens + greatest(0, extract(epoch FROM now() - b.at)) * $3::float8) >= 1 THEN 1 ELSE 0 END,
@@ -105,7 +109,7 @@ const TAKE_TOKEN = `
 const takeSlot = (n: [number, number, number], gate = '') => `
   INSERT INTO stream_slots AS s (key, slot, holder, expires_at)
   SELECT $1, n, $${n[1]}, now() + make_interval(secs => $${n[2]}::float8)
-  FROM ${gate ? 'bucket, ' : ''}generate_series(1, $${n[0]}::int) AS n
+  FROM ${gate ? 'bucket, ' : `${RELAXED}, `}generate_series(1, $${n[0]}::int) AS n
   WHERE ${gate}NOT EXISTS (SELECT 1 FROM stream_slots x WHERE x.key = $1 AND x.slot = n AND x.expires_at > now())
   ORDER BY n LIMIT 1
   ON CONFLICT (key, slot) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE s.expires_at <= now()
@@ -161,7 +165,7 @@ export class PostgresLimits implements LimitCounter {
     const release = (): Promise<void> =>
       (released ??= (async () => {
         this.held.delete(holder);
-        await this.db.query('DELETE FROM stream_slots WHERE key = $1 AND slot = $2 AND holder = $3', [key, taken, holder]);
+        await this.db.query(`DELETE FROM stream_slots USING ${RELAXED} WHERE key = $1 AND slot = $2 AND holder = $3`, [key, taken, holder]);
       })().catch((err: unknown) => {
         // the lease runs out on its own
         console.error('credit-chat: freeing a stream slot failed:', err instanceof Error ? err.message : 'unknown error');
