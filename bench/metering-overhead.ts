@@ -58,15 +58,18 @@ interface Samples {
   gateway: number[];
 }
 
-async function sample(fake: FakeUpstream, store: string, args: string[]): Promise<Samples> {
+/** Limits on, as a server runs, but high enough that the bench's own requests never meet them. */
+const LIMITS_ON = { CREDIT_CHAT_RATE_LIMIT: '1000000', CREDIT_CHAT_RATE_BURST: '1000000' };
+/** No rate limit and no stream cap: the metering pipeline alone. */
+const LIMITS_OFF = { CREDIT_CHAT_RATE_LIMIT: '0', CREDIT_CHAT_MAX_STREAMS: '0' };
+
+async function sample(fake: FakeUpstream, store: string, args: string[], limits: Record<string, string> = LIMITS_ON): Promise<Samples> {
   const admin = `bench-${randomUUID()}`;
   const server = await startServerProcess([...args, '--ai-provider', 'openai', '--ai-base-url', fake.url, '--ai-api-key', 'sk-bench', '--ai-model', MODEL], {
     CREDIT_CHAT_ADMIN_TOKEN: admin,
     CREDIT_CHAT_SECRET: `bench-secret-${randomUUID()}`,
     DATABASE_URL: '',
-    // limits on, as a server runs, but high enough that the bench's own requests never meet them
-    CREDIT_CHAT_RATE_LIMIT: '1000000',
-    CREDIT_CHAT_RATE_BURST: '1000000',
+    ...limits,
   });
   try {
     const token = await builderToken(server, admin);
@@ -125,7 +128,13 @@ export const meteringSuite: BenchSuite = {
     try {
       const out: Figure[] = [];
       out.push(...figures('pglite', 'PGlite', await sample(fake, 'PGlite', ['--data-dir', dataDir])));
-      out.push(...figures('postgres', 'PostgreSQL', await sample(fake, 'PostgreSQL', ['--database-url', benchDatabase('credit_chat_bench_metering')])));
+      const postgres = ['--database-url', benchDatabase('credit_chat_bench_metering')];
+      out.push(...figures('postgres', 'PostgreSQL', await sample(fake, 'PostgreSQL', postgres)));
+      // On PostgreSQL the rate bucket and the stream slots are rows shared by every server
+      // process (one statement before the answer, one after it); without limits, what is left
+      // is the metering pipeline itself.
+      const bare = await sample(fake, 'PostgreSQL without limits', postgres, LIMITS_OFF);
+      out.push(...figures('postgres.no-limits', 'PostgreSQL, no rate limit or stream cap', bare).filter((f) => /chat\.(p50|overhead)|gateway\.p50/.test(f.id)));
       return out;
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
