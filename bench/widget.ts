@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { build as esbuild } from 'esbuild';
 import MarkdownIt from 'markdown-it';
@@ -20,15 +20,6 @@ import { OPERATION_CATALOG, type Balance, type Estimate, type Message, type Rece
 import { round, type BenchSuite, type Figure } from './figures.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** BENCH_WIDGET_QUICK=1 checks the harness in a minute: small sizes, one run (figures not comparable). */
 const QUICK = process.env.BENCH_WIDGET_QUICK === '1';
 const RUNS = QUICK ? 1 : 3;
@@ -522,7 +513,9 @@ export const widgetSuite: BenchSuite = {
     mkdirSync(join(projectRoot, '.tmp'), { recursive: true });
     const work = mkdtempSync(join(projectRoot, '.tmp', 'bench-widget-'));
     const server = await startServer(await bundleOurs(work));
-    const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // Chromium as `npm test` finds it (CHROME_PATH, Debian's chromium, installed when missing), with its flags
+    const finder = (await import(pathToFileURL(join(projectRoot, 'scripts', 'find-chromium.mjs')).href)) as { ensureChromium: () => string; CHROMIUM_ARGS: string[] };
+    const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || finder.ensureChromium(), args: finder.CHROMIUM_ARGS });
     try {
       const conformance = await commonmarkConformance(browser, server.origin);
       const percent = (passed: number) => round((100 * passed) / conformance.total);
