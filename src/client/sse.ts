@@ -67,9 +67,21 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
 /** How long reading may hold the main thread before it lets other tasks (input, rendering) run. */
 const SLICE_MS = 8;
 
+/**
+ * Resumes in a task of its own, posted through a MessageChannel: an ordinary task, so rendering
+ * gets its turn between slices. (`scheduler.yield()` resumes ahead of rendering: reading a burst
+ * in slices then drew a frame only every 150-300 ms, and the answer rendered tens of kilobytes
+ * of markdown in one frame. A timer would be clamped when chained and throttled in a hidden tab.)
+ */
 function yieldToEventLoop(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Index of the next line end at or after `from`, or -1 when the line is not complete yet. */
