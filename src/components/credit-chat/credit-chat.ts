@@ -701,8 +701,9 @@ export class CreditChat extends CreditElement {
     this.pinnedToEnd = true;
     this.unseen = 0;
     // answers are markdown: the parser compiles its expressions while the request is on its way
-    // (not before the element's first frame), if focusing the prompt did not already
-    warmUpParser();
+    // (not before the element's first frame), if focusing the prompt did not already; not in idle
+    // time, which may come only once the answer is streaming
+    warmUpParser('soon');
     const answer = await this.session.send(prompt, operation, retryOf, branch);
     // the server's view of what was sent: the prompt's id, the versions at each place
     if (answer.status === 'complete') await this.conversations.reload();

@@ -17,18 +17,41 @@ const EAGER_TAIL = 2048;
 
 type Links = Record<string, { href: string; title: string }>;
 
-let warm = false;
+/**
+ * The warm-up sample, in pieces lexed in separate tasks: the parser's first use compiles its
+ * large regular expressions, and the whole sample at once was a 30-70 ms task on a slow machine
+ * (the list and the emphasis compile the most).
+ */
+const WARM_UP_SAMPLES = ['# a\n\n- b\n', '*c* **d** `e`', '[f](g) <h> www.i.j ~k~', '1. l\n\n> m\n\n```n\no\n```\n\n|p|q|\n|-|-|\n|r|s|\n\nt\n---\n'];
+/** The pieces not lexed yet; null before the first warm-up call. */
+let samplesLeft: string[] | null = null;
+let warmUpSoon = false;
 
 /**
- * Lexes a small sample once when the page is idle: the parser's first use compiles its large
- * regular expressions (tens of milliseconds), which would otherwise fall on the first answer shown.
+ * Lexes a small sample once, piece by piece, so that the compiling does not fall on the first
+ * answer shown: when the page is idle, or with `'soon'` (an answer has been asked for and is on
+ * its way) in ordinary tasks right away, as idle time may come only after the answer has begun.
+ * (An event, as when it listens for focus, means idle.)
  */
-export function warmUpParser(): void {
-  if (warm) return;
-  warm = true;
-  const run = () => new Lexer({ gfm: true }).lex('# a\n\n- b *c* **d** `e` [f](g) <h> www.i.j ~k~\n\n1. l\n\n> m\n\n```n\no\n```\n\n|p|q|\n|-|-|\n|r|s|\n\nt\n---\n');
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 50);
+export function warmUpParser(when: 'idle' | 'soon' | Event = 'idle'): void {
+  const soon = when === 'soon' && !warmUpSoon;
+  warmUpSoon ||= soon;
+  if (samplesLeft === null) samplesLeft = [...WARM_UP_SAMPLES];
+  else if (!soon) return;
+  // (a piece already waiting for idle time stays scheduled; whichever task runs first lexes it)
+  if (samplesLeft.length) scheduleWarmUp();
+}
+
+function scheduleWarmUp(): void {
+  if (warmUpSoon || typeof requestIdleCallback !== 'function') setTimeout(lexNextSample, 0);
+  else requestIdleCallback(lexNextSample, { timeout: 2000 });
+}
+
+function lexNextSample(): void {
+  const sample = samplesLeft?.shift();
+  if (sample === undefined) return;
+  new Lexer({ gfm: true }).lex(sample);
+  if (samplesLeft!.length) scheduleWarmUp();
 }
 
 /**
