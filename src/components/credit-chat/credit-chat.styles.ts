@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
-export const creditChatStyles = css`
+/**
+ * What the element's first frame shows (the panel, the header's title and the loading line):
+ * the shell adopts only this and the theme, the rest is parsed at the first update.
+ */
+export const creditChatShellStyles = css`
   :host {
     display: flex;
     flex-direction: column;
@@ -23,17 +27,20 @@ export const creditChatStyles = css`
     margin: 0;
     font-size: 1.05em;
   }
+  .loading,
+  .load-error {
+    margin: 0;
+    padding: 16px;
+  }
+`;
+
+export const creditChatStyles = css`
   .byok-badge {
     padding: 2px 8px;
     border-radius: 999px;
     background: var(--_surface);
     border: 1px solid var(--_border-color);
     font-size: 0.85em;
-  }
-  .loading,
-  .load-error {
-    margin: 0;
-    padding: 16px;
   }
   .load-error {
     color: var(--_danger);

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { onlineManager, type MutationObserverOptions, type QueryClient } from '@tanstack/query-core';
@@ -36,7 +36,7 @@ import { ChatConversations } from './chat-conversations.js';
 import { entryFromMessage, mergeEntries, messageFromEntry, type AnswerFailure, type ChatEntry } from './chat-entry.js';
 import { ChatSession, type ChatBranch } from './chat-session.js';
 import './threshold-banner.js';
-import { creditChatStyles } from './credit-chat.styles.js';
+import { creditChatShellStyles, creditChatStyles } from './credit-chat.styles.js';
 
 /** Messages shown at first, and added by each "Show earlier messages". */
 const WINDOW_PAGE = 40;
@@ -94,7 +94,9 @@ const ESTIMATE_DEBOUNCE_MS = 300;
  * @cssproperty --credit-chat-code-font - Font shorthand of code.
  */
 export class CreditChat extends CreditElement {
-  static override styles = [themeStyles, creditChatStyles];
+  static override styles = [themeStyles, creditChatShellStyles, creditChatStyles];
+  /** What the shell needs of the styles; the rest is adopted at the first update. */
+  private static readonly shellStyles = [themeStyles, creditChatShellStyles];
 
   /** The operation type the next message is sent as; the builder changes it with the picker. */
   @property({ reflect: true }) operation: OperationType = 'docs_assistant';
@@ -229,7 +231,10 @@ export class CreditChat extends CreditElement {
    * after that frame (at once in a hidden page, where frames wait).
    */
   protected override createRenderRoot() {
-    const root = super.createRenderRoot();
+    // as LitElement's, but the shell's styles only (most of the stylesheet is for what the first
+    // update renders); no content precedes the render, so there is no `renderBefore`
+    const root = this.shadowRoot ?? this.attachShadow((this.constructor as typeof CreditChat).shadowRootOptions);
+    adoptStyles(root, CreditChat.shellStyles);
     const header = document.createElement('div');
     header.className = 'header';
     header.setAttribute('part', 'header');
@@ -254,6 +259,7 @@ export class CreditChat extends CreditElement {
   }
 
   protected override update(changed: PropertyValues): void {
+    if (!this.hasUpdated) adoptStyles(this.renderRoot as ShadowRoot, (this.constructor as typeof CreditChat).elementStyles);
     for (const element of this.shell) element.remove();
     this.shell = [];
     super.update(changed);
