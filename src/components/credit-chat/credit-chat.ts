@@ -267,7 +267,12 @@ export class CreditChat extends CreditElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.stopWatchingOnline = onlineManager.subscribe((online) => {
+    // the first time, at the first update (after the shell's frame): nothing shows it before
+    if (this.hasUpdated) this.watchOnline();
+  }
+
+  private watchOnline(): void {
+    this.stopWatchingOnline ??= onlineManager.subscribe((online) => {
       this.online = online;
     });
     this.online = onlineManager.isOnline();
@@ -276,6 +281,7 @@ export class CreditChat extends CreditElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopWatchingOnline?.();
+    this.stopWatchingOnline = undefined;
     clearTimeout(this.estimateTimer);
     cancelAnimationFrame(this.scrollFrame);
     this.scrollFrame = 0;
@@ -288,6 +294,7 @@ export class CreditChat extends CreditElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    if (!this.hasUpdated && this.isConnected) this.watchOnline();
     const count = this.session.entries.length;
     if (count > this.seenCount && !this.pinnedToEnd) this.unseen += count - this.seenCount;
     this.seenCount = count;

@@ -13,7 +13,9 @@ export function requestCredits(from: CreditElement, option: CreditBuyDetail['opt
 
 /** Back from the payment page (`?credit_purchase=…`): loads `<credit-purchase>`, which shows how the purchase ended. */
 export function resumePurchase(from: CreditElement): void {
-  if (/[?&]credit_purchase=/.test(window.location.search) && !customElements.get('credit-purchase')) {
+  // the regular expression compiles only when the query can name a purchase (not on every element's connect)
+  const search = window.location.search;
+  if (search.includes('credit_purchase=') && /[?&]credit_purchase=/.test(search) && !customElements.get('credit-purchase')) {
     void import('../../credit-purchase.js').then((m) => m.openCreditPurchase(from));
   }
 }
