@@ -23,6 +23,8 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 /** BENCH_WIDGET_QUICK=1 checks the harness in a minute: small sizes, one run (figures not comparable). */
 const QUICK = process.env.BENCH_WIDGET_QUICK === '1';
 const RUNS = QUICK ? 1 : 3;
+/** A first render is one page load and a few milliseconds: the median of 3 is noise, so more runs (both widgets alike). */
+const FIRST_RENDER_RUNS = QUICK ? 1 : 11;
 const TOKENS_PER_WRITE = 8;
 const SMALL_ANSWER = QUICK ? 500 : 5_000;
 const LARGE_ANSWER = QUICK ? 2_000 : 20_000;
@@ -387,7 +389,7 @@ async function repeatRuns<T>(run: () => Promise<T>, runs = RUNS): Promise<T[]> {
 }
 
 async function measure(browser: Browser, origin: string, widget: Widget) {
-  const firstRender = median(await repeatRuns(() => withPage(browser, origin, widget, (page) => measureFirstRender(page, widget))));
+  const firstRender = median(await repeatRuns(() => withPage(browser, origin, widget, (page) => measureFirstRender(page, widget)), FIRST_RENDER_RUNS));
   const stream = async (tokens: number) => {
     // deep-chat re-renders the whole answer per chunk: a 20,000-token run takes minutes, so once.
     const runs = await repeatRuns(() => streamRun(browser, origin, widget, tokens), widget === 'deep' && tokens > SMALL_ANSWER ? 1 : RUNS);
