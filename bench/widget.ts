@@ -23,8 +23,11 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 /** BENCH_WIDGET_QUICK=1 checks the harness in a minute: small sizes, one run (figures not comparable). */
 const QUICK = process.env.BENCH_WIDGET_QUICK === '1';
 const RUNS = QUICK ? 1 : 3;
-/** A first render is one page load and a few milliseconds: the median of 3 is noise, so more runs (both widgets alike). */
-const FIRST_RENDER_RUNS = QUICK ? 1 : 11;
+/**
+ * A first render is one page load and a few milliseconds: the median of 3 is noise, so more runs,
+ * taken in turns (ours, deep-chat, ours, …) so that whatever else the machine does falls on both alike.
+ */
+const FIRST_RENDER_RUNS = QUICK ? 1 : 21;
 const TOKENS_PER_WRITE = 8;
 const SMALL_ANSWER = QUICK ? 500 : 5_000;
 const LARGE_ANSWER = QUICK ? 2_000 : 20_000;
@@ -388,8 +391,16 @@ async function repeatRuns<T>(run: () => Promise<T>, runs = RUNS): Promise<T[]> {
   return results;
 }
 
+/** The median first render of each widget, measured in turns. */
+async function firstRenders(browser: Browser, origin: string): Promise<Record<Widget, number>> {
+  const samples: Record<Widget, number[]> = { ours: [], deep: [] };
+  for (let i = 0; i < FIRST_RENDER_RUNS; i++) {
+    for (const widget of ['ours', 'deep'] as const) samples[widget].push(await withPage(browser, origin, widget, (page) => measureFirstRender(page, widget)));
+  }
+  return { ours: median(samples.ours), deep: median(samples.deep) };
+}
+
 async function measure(browser: Browser, origin: string, widget: Widget) {
-  const firstRender = median(await repeatRuns(() => withPage(browser, origin, widget, (page) => measureFirstRender(page, widget)), FIRST_RENDER_RUNS));
   const stream = async (tokens: number) => {
     // deep-chat re-renders the whole answer per chunk: a 20,000-token run takes minutes, so once.
     const runs = await repeatRuns(() => streamRun(browser, origin, widget, tokens), widget === 'deep' && tokens > SMALL_ANSWER ? 1 : RUNS);
@@ -410,7 +421,6 @@ async function measure(browser: Browser, origin: string, widget: Widget) {
     }),
   );
   return {
-    firstRender,
     small,
     large,
     historyMs: median(history.map((h) => h.ms)),
@@ -521,8 +531,9 @@ export const widgetSuite: BenchSuite = {
     try {
       const conformance = await commonmarkConformance(browser, server.origin);
       const percent = (passed: number) => round((100 * passed) / conformance.total);
-      const ours = await measure(browser, server.origin, 'ours');
-      const deep = await measure(browser, server.origin, 'deep');
+      const firstRender = await firstRenders(browser, server.origin);
+      const ours = { ...(await measure(browser, server.origin, 'ours')), firstRender: firstRender.ours };
+      const deep = { ...(await measure(browser, server.origin, 'deep')), firstRender: firstRender.deep };
       const peer = (value: number) => ({ name: 'deep-chat', value: round(value) });
       const growth = (m: typeof ours, key: 'busy' | 'scripting') => m.large[key] / m.small[key];
       const ms = (id: string, label: string, value: number, peerValue: number, bar?: Figure['bar']): Figure => ({
