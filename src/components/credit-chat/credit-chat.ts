@@ -94,9 +94,9 @@ const ESTIMATE_DEBOUNCE_MS = 300;
  * @cssproperty --credit-chat-code-font - Font shorthand of code.
  */
 export class CreditChat extends CreditElement {
-  static override styles = [themeStyles, creditChatShellStyles, creditChatStyles];
   /** What the shell needs of the styles; the rest is adopted at the first update. */
   private static readonly shellStyles = [themeStyles, creditChatShellStyles];
+  static override styles = [...CreditChat.shellStyles, creditChatStyles];
 
   /** The operation type the next message is sent as; the builder changes it with the picker. */
   @property({ reflect: true }) operation: OperationType = 'docs_assistant';
