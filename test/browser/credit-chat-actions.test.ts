@@ -239,4 +239,23 @@ describe('<credit-chat> jump to latest', () => {
     expect($(el, '[part="jump-to-latest"]')).to.equal(null);
     expect(el.shadowRoot!.activeElement).to.equal(log);
   });
+
+  it('keeps the end in view while a message above the last one changes size', async () => {
+    const { el } = await freshChat();
+    el.messages = conversationFixture(30);
+    await el.updateComplete;
+    const log = $(el, '.messages')!;
+    const atEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    await waitUntil(() => log.scrollHeight > log.clientHeight && atEnd(), 'not at the end');
+    // the message before the last, in view: as when a placeholder of content-visibility takes its real size
+    const [before, last] = $$(el, '.message').slice(-2);
+    expect(before.getBoundingClientRect().bottom).to.be.greaterThan(log.getBoundingClientRect().top);
+    const adjusted = oneEvent(log, 'scroll');
+    before.style.minHeight = `${before.offsetHeight + 400}px`;
+    await waitUntil(atEnd, 'the end went out of view');
+    await adjusted;
+    expect(last.getBoundingClientRect().bottom).to.be.at.most(log.getBoundingClientRect().bottom + 1);
+    await el.updateComplete;
+    expect($(el, '[part="jump-to-latest"]')).to.equal(null);
+  });
 });

@@ -366,7 +366,7 @@ export class CreditChat extends CreditElement {
     const shown = hidden ? entries.slice(hidden) : entries;
     return html`<div class="messages-frame">
       <div
-      class="messages"
+      class=${this.pinnedToEnd ? 'messages pinned' : 'messages'}
       part="messages"
       role="log"
       tabindex="0"
@@ -670,14 +670,9 @@ export class CreditChat extends CreditElement {
     const messages = this.messagesElement;
     if (!messages) return;
     messages.focus({ preventScroll: true });
-    // messages laid out only once in view (content-visibility) can grow the log as it scrolls: follow it for a few frames
-    for (let frame = 0; frame < 10; frame++) {
-      messages.scrollTop = messages.scrollHeight;
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      if (messages.scrollHeight - messages.scrollTop - messages.clientHeight < 1) break;
-    }
-    this.pinnedToEnd = true;
-    this.unseen = 0;
+    // messages that content-visibility laid out as placeholders take their size once in view, a
+    // frame or two later; while pinned, scroll anchoring holds the last message in place (styles)
+    messages.scrollTop = messages.scrollHeight;
   }
 
   /** Keeps the newest message in view while the builder has not scrolled up; once per frame. */
