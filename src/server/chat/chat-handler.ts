@@ -63,9 +63,9 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>, body: ChatRe
     operation: body.operation,
     holdPrefix: 'chat',
     signal: c.req.raw.signal,
-    plan: async (target, earlier) => {
-      conversationId ??= earlier ?? undefined;
-      const { plan, prompt, placement } = await planChat(ai, ctx, target, { ...body, conversationId });
+    plan: async (target, claimed) => {
+      conversationId ??= claimed.conversationId ?? undefined;
+      const { plan, prompt, placement } = await planChat(ai, ctx, target, { ...body, conversationId, outputHistory: claimed.outputHistory });
       placed = { prompt, placement };
       return plan;
     },
@@ -99,14 +99,17 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>, body: ChatRe
 }
 
 async function pump(ai: AiRuntime, run: MeteredAttempt<ChatLinks>, sse: SseStream): Promise<void> {
+  let outcome: RunOutcome | undefined;
   try {
-    const outcome = await run.stream((delta) => sse.send('delta', { text: delta.text }));
+    outcome = await run.stream((delta) => sse.send('delta', { text: delta.text }));
     await record(ai, run, outcome);
     const last = finalEvent(outcome);
     sse.send(last.event, last.data);
   } catch (err) {
     console.error('credit-chat: a chat stream failed:', err instanceof Error ? err.message : 'unknown error');
-    sse.send('error', { code: 'internal', message: 'The chat failed on the server.', charged: 0 } satisfies ChatError);
+    // once settled, what the run charged is known and said
+    const charged = outcome ? chargedCredits(outcome) : 0;
+    sse.send('error', { code: 'internal', message: 'The chat failed on the server.', charged } satisfies ChatError);
   } finally {
     sse.close();
   }

@@ -16,7 +16,7 @@ export async function planChat(
   ai: AiRuntime,
   ctx: BuilderContext,
   target: ResolvedProvider,
-  input: { operation: OperationType; prompt?: string; conversationId?: string; regenerateOf?: string; editOf?: string },
+  input: { operation: OperationType; prompt?: string; conversationId?: string; regenerateOf?: string; editOf?: string; outputHistory?: Promise<number[]> },
 ): Promise<{ plan: OperationPlan; prompt: string; placement?: Placement }> {
   const placement = input.conversationId
     ? await ai.conversations.place(ctx, { conversationId: input.conversationId, regenerateOf: input.regenerateOf, editOf: input.editOf })
@@ -26,6 +26,7 @@ export async function planChat(
     operation: input.operation,
     system: systemPromptFor(input.operation, target.model),
     messages: [...(placement?.history ?? []), { role: 'user', content: prompt }],
+    outputHistory: input.outputHistory,
   });
   return { plan, prompt, placement };
 }

@@ -93,9 +93,9 @@ async function completions(
       provider = new GatewayProvider(configured.connect(), target.model, chat.call);
       return { target, provider };
     },
-    plan: async (target) => {
+    plan: async (target, claimed) => {
       head = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: target.model };
-      const plan = await planOperation(ai, ctx, target, { operation, ...chat });
+      const plan = await planOperation(ai, ctx, target, { operation, ...chat, outputHistory: claimed.outputHistory });
       // the client's turns are sent as they are: none may be dropped to fit
       if (plan.messages.length < chat.messages.length) throw new ApiError('invalid_input', "messages: too long for the model's context window", { field: 'messages' });
       return plan;

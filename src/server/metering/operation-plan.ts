@@ -56,6 +56,17 @@ export function maxOutputTokensOf(model: string): number {
 }
 
 /**
+ * The workspace's output history that `planOperation` estimates from, read now: the pipeline
+ * reads it while the idempotency key is claimed, so the plan does not wait for it. An unread
+ * failure is not unhandled; `planOperation` rethrows it.
+ */
+export function readOutputHistory(deps: PlanDeps, ctx: BuilderContext, operation: OperationType): Promise<number[]> {
+  const history = deps.requests.outputHistory(ctx.workspaceId, operation, HISTORY_WINDOW);
+  history.catch(() => {});
+  return history;
+}
+
+/**
  * Caps the conversation to the model's window (dropping the oldest exchanges), counts the
  * input tokens of what will be sent, and estimates the cost from the workspace's history.
  * A prompt that alone does not fit the window is a 400.
@@ -64,7 +75,7 @@ export async function planOperation(
   deps: PlanDeps,
   ctx: BuilderContext,
   target: ResolvedProvider,
-  input: { operation: OperationType; system: string; messages: readonly ChatMessage[] },
+  input: { operation: OperationType; system: string; messages: readonly ChatMessage[]; outputHistory?: Promise<number[]> },
 ): Promise<OperationPlan> {
   const window = contextWindowOf(target.model);
   const maxInput = window - Math.min(OUTPUT_ROOM_TOKENS, Math.floor(window / 4));
@@ -75,7 +86,7 @@ export async function planOperation(
     });
   }
   const price = deps.prices.priceOf(target.model);
-  const outputHistory = await deps.requests.outputHistory(ctx.workspaceId, input.operation, HISTORY_WINDOW);
+  const outputHistory = await (input.outputHistory ?? deps.requests.outputHistory(ctx.workspaceId, input.operation, HISTORY_WINDOW));
   // a workspace short of history of its own learns from the instance's, on the same model
   const instanceHistory =
     outputHistory.length < MIN_HISTORY && deps.instanceEstimates !== false

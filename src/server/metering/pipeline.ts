@@ -5,7 +5,7 @@ import type { BuilderContext } from '../ledger/ledger.js';
 import type { AttemptEnd, AttemptRef } from './ai-requests.js';
 import type { AiRuntime } from './ai-runtime.js';
 import { drain, MeteredRun, reserve, type Reservation, type ReserveOptions, type RunEvent, type RunOutcome } from './metered-run.js';
-import type { OperationPlan } from './operation-plan.js';
+import { readOutputHistory, type OperationPlan } from './operation-plan.js';
 import type { ResolvedProvider } from './provider-resolver.js';
 
 export type RunStep = IteratorResult<RunEvent, void>;
@@ -40,8 +40,11 @@ export interface MeterRequest<Links> {
    * honours a requested model and wraps the provider; default the resolved one as it is
    */
   connect?(resolved: ResolvedProvider): { target: ResolvedProvider; provider: ChatProvider };
-  /** what is sent to which model; the claim carries the conversation of an earlier attempt */
-  plan(target: ResolvedProvider, earlierConversationId: string | null): Promise<OperationPlan>;
+  /**
+   * what is sent to which model; the claim carries the conversation of an earlier attempt, and
+   * the workspace's output history (read while the key was claimed) goes to `planOperation`
+   */
+  plan(target: ResolvedProvider, claimed: { conversationId: string | null; outputHistory: Promise<number[]> }): Promise<OperationPlan>;
   /** a client's own output bound: hold less and stop sooner */
   bound?(plan: OperationPlan): Pick<ReserveOptions, 'millicredits' | 'maxTokens'>;
   /** rows of the adapter written while the provider is called; what the request's row links to */
@@ -57,11 +60,15 @@ export type Metered<Links> = { kind: 'replay'; result: Record<string, unknown>; 
  *
  * A settled key is a `replay` of what was stored; a running one is 409; one that charged
  * nothing runs again as a new attempt. Whatever fails before the stream starts frees the key
- * and voids the hold (the run settles on its way out). The provider is called while the
- * adapter writes its rows (`attach`), so the first delta does not wait for them.
+ * and voids the hold (the run settles on its way out). The estimate's history is read while
+ * the key is claimed; the provider is called while the adapter writes its rows (`attach`), and
+ * the key's row notes the hold while the answer streams: round trips to the database that the
+ * first delta does not wait for.
  */
 export async function meter<Links>(ai: AiRuntime, request: MeterRequest<Links>): Promise<Metered<Links>> {
   const { ctx } = request;
+  // the estimate's history is read beside the claim (a read: harmless when the key replays)
+  const outputHistory = readOutputHistory(ai, ctx, request.operation);
   const claim = await ai.requests.claim(ctx, request.key, request.requestHash, request.operation);
   if (claim.kind === 'replay') return claim;
   if (claim.kind === 'busy') throw stillRunning();
@@ -75,7 +82,7 @@ export async function meter<Links>(ai: AiRuntime, request: MeterRequest<Links>):
     const resolved = await ai.providers.resolve(ctx);
     // a BYOK key that does not decrypt is refused before anything is held
     const { target, provider } = request.connect?.(resolved) ?? { target: resolved, provider: resolved.connect() };
-    plan = await request.plan(target, claim.conversationId);
+    plan = await request.plan(target, { conversationId: claim.conversationId, outputHistory });
     reservation = await reserve(ai.ledger, ai.rates, ctx, plan, {
       holdKey: `${request.holdPrefix}:${request.key}:${claim.attempt}`,
       ttlSeconds: ai.holdTtlSeconds,
@@ -89,18 +96,20 @@ export async function meter<Links>(ai: AiRuntime, request: MeterRequest<Links>):
 
   const events = run.events();
   const first = events.next();
-  let links: Links;
+  let attached: Awaited<ReturnType<MeterRequest<Links>['attach']>>;
   try {
-    const attached = await request.attach(plan, reservation);
-    await ai.requests.attach(ref, { holdId: reservation.holdId, ...attached.links });
-    links = attached.value;
+    attached = await request.attach(plan, reservation);
   } catch (err) {
     cancelled.abort();
     await drain(first, events);
     await ai.requests.release(ref);
     throw err;
   }
-  return { kind: 'run', run: new MeteredAttempt(ai, ref, plan, reservation, links, cancelled, first, events) };
+  // the key's row notes its hold and conversation while the answer streams; a row that could not
+  // stops the run (it settles what was produced) and `end` fails, so the answer ends in error
+  const noted = ai.requests.attach(ref, { holdId: reservation.holdId, ...attached.links });
+  noted.catch(() => cancelled.abort());
+  return { kind: 'run', run: new MeteredAttempt(ai, ref, plan, reservation, attached.value, cancelled, first, events, noted) };
 }
 
 /** A running attempt, as the adapter streams it in its wire format. */
@@ -116,6 +125,8 @@ export class MeteredAttempt<Links> {
     /** the run's first step: a delta, or the outcome of a run that never sent one */
     readonly first: Promise<RunStep>,
     private readonly events: AsyncGenerator<RunEvent, void>,
+    /** the key's row noting the hold and the conversation; `end` updates the row after it */
+    private readonly noted: Promise<void>,
   ) {}
 
   /** The first step if it comes within `ms`, else undefined (the stream opens without it). */
@@ -155,8 +166,15 @@ export class MeteredAttempt<Links> {
   }
 
   /** Notes how the attempt ended on the key's row: `replay` is what a replay of a charged key answers. */
-  end(outcome: RunOutcome, replay: object): Promise<void> {
-    return this.ai.requests.end(this.ref, attemptEnd(outcome, replay));
+  async end(outcome: RunOutcome, replay: object): Promise<void> {
+    // after the row's note (both update the row); written even when the note failed, so that the
+    // key replays what was charged or is free again, and then that failure is the answer's end
+    const unnoted = await this.noted.then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    await this.ai.requests.end(this.ref, attemptEnd(outcome, replay));
+    if (unnoted) throw unnoted.err;
   }
 
   /** Keeps the stream's settling work in view of the server's shutdown. */

@@ -141,6 +141,49 @@ onEachStore('POST /chat after its server died mid-answer', (kind) => {
   });
 });
 
+onEachStore('POST /chat when the key’s row cannot note its hold', (kind) => {
+  const live = useFakeUpstream(kind, WIRE_FORMATS[0], { reply: { text: ANSWER } });
+
+  it('the run stops and settles what was produced, the error says what was charged, and the key is not left busy', async () => {
+    const { h } = live;
+    const ws = await h.workspace();
+    const before = await balanceOf(h, ws.token);
+    // the database refuses the update that notes the hold on this workspace's keys (it is made
+    // while the answer streams); the update that ends the attempt still goes through
+    const fn = `refuse_note_${ws.id.replace(/[^a-z0-9]/gi, '_')}`;
+    await h.store.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.workspace_id = '${ws.id}' AND NEW.hold_id IS NOT NULL AND OLD.hold_id IS NULL THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await h.store.query(`CREATE TRIGGER ${fn} BEFORE UPDATE ON ai_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    const body = { operation: 'sql_generation', prompt: 'orders by status', idempotencyKey: chatKey() };
+    let result: Awaited<ReturnType<typeof chat>>;
+    try {
+      result = await chat(h, ws.token, body);
+    } finally {
+      await h.store.query(`DROP TRIGGER ${fn} ON ai_requests`);
+      await h.store.query(`DROP FUNCTION ${fn}()`);
+    }
+    assert.equal(result.status, 200);
+    assert.equal(result.events[0]!.event, 'reserved');
+    assert.equal(result.last!.event, 'error');
+    assert.equal(result.last!.data.code, 'internal');
+    await assertBooksClean(h, ws.id);
+    const holds = await holdStatuses(h, ws.id);
+    assert.equal(holds.held, undefined, 'no hold is left held');
+    const spent = Math.round((before.total - (await balanceOf(h, ws.token)).total) * 1000);
+    assert.equal(Math.round(result.last!.data.charged * 1000), spent, 'the error says what was charged');
+
+    // the key is not left busy: it replays what was charged, or runs again when nothing was
+    const again = await chat(h, ws.token, body);
+    assert.equal(again.status, 200);
+    assert.equal(again.last!.event, 'settled');
+    if (spent > 0) assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    await assertBooksClean(h, ws.id);
+  });
+});
+
 onEachStore('POST /chat heartbeats', (kind) => {
   it('sends a comment line while the provider is silent', async () => {
     const fake = await WIRE_FORMATS[0].start();
