@@ -63,6 +63,7 @@ export async function handleChat(ai: AiRuntime, c: Context<AppEnv>, body: ChatRe
     operation: body.operation,
     holdPrefix: 'chat',
     signal: c.req.raw.signal,
+    admitted: c.get('admitted'),
     plan: async (target, claimed) => {
       conversationId ??= claimed.conversationId ?? undefined;
       const { plan, prompt, placement } = await planChat(ai, ctx, target, { ...body, conversationId, outputHistory: claimed.outputHistory });

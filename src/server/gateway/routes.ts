@@ -88,6 +88,7 @@ async function completions(
     operation,
     holdPrefix: 'gateway',
     signal: c.req.raw.signal,
+    admitted: c.get('admitted'),
     connect: (configured) => {
       const target = { ...configured, model: modelFor(request.model, configured.model, ai.prices, models) };
       provider = new GatewayProvider(configured.connect(), target.model, chat.call);

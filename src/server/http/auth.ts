@@ -4,7 +4,16 @@ import { ApiError } from '../errors.js';
 import type { BuilderContext, Ledger } from '../ledger/ledger.js';
 import { originAllowed } from './security.js';
 
-export type AppEnv = { Variables: { builder: BuilderContext } };
+export type AppEnv = {
+  Variables: {
+    builder: BuilderContext;
+    /**
+     * a metered request's admission by the per-builder limits, decided while its pipeline claims
+     * the idempotency key: resolves when admitted, rejects with the 429 (src/server/http/limits.ts)
+     */
+    admitted?: Promise<void>;
+  };
+};
 
 function bearer(c: Context): string {
   const header = c.req.header('authorization');

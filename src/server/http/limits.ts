@@ -237,30 +237,54 @@ export class BuilderLimits {
     private readonly options: BuilderLimitOptions,
   ) {}
 
-  /** The middleware, after authentication; `streams(c)` says which requests take a streaming slot. */
+  /**
+   * The middleware, after authentication; `streams(c)` says which requests take a streaming slot.
+   * Those are the metered ones (/chat, the gateway's completions): their pipeline claims the
+   * idempotency key while the limits decide (`admitted`), so the limits' round trip to PostgreSQL
+   * is not one more before the first delta; a refusal frees the claim and answers 429, as when
+   * the limits decide first. Other requests wait for the limits before their handler runs.
+   */
   middleware(streams: (c: Context<AppEnv>) => boolean): MiddlewareHandler<AppEnv> {
     const rate = this.options.rateLimit && this.options.rateLimit.perMinute > 0 ? this.options.rateLimit : undefined;
     const max = this.options.maxStreams || undefined;
+    const refusal = (admission: Exclude<Admission, { ok: true }>): ApiError => {
+      if (admission.reason === 'rate') {
+        const { retryAfter } = admission;
+        return new ApiError('rate_limited', `Too many requests; retry in ${retryAfter} s.`, { retryAfter }, { 'Retry-After': String(retryAfter) });
+      }
+      return new ApiError('too_many_streams', `At most ${max} answers can stream at once; stop one or wait.`, { retryAfter: 1 }, { 'Retry-After': '1' });
+    };
     return async (c, next) => {
-      const slots = max !== undefined && streams(c) ? max : undefined;
+      const metered = streams(c);
+      const slots = max !== undefined && metered ? max : undefined;
       if (!rate && !slots) return next();
       const builder = c.get('builder');
-      const admission = await this.counter.admit(`${builder.workspaceId}/${builder.builder}`, rate, slots);
-      if (!admission.ok) {
-        if (admission.reason === 'rate') {
-          const { retryAfter } = admission;
-          throw new ApiError('rate_limited', `Too many requests; retry in ${retryAfter} s.`, { retryAfter }, { 'Retry-After': String(retryAfter) });
-        }
-        throw new ApiError('too_many_streams', `At most ${max} answers can stream at once; stop one or wait.`, { retryAfter: 1 }, { 'Retry-After': '1' });
+      const pending = this.counter.admit(`${builder.workspaceId}/${builder.builder}`, rate, slots);
+      if (!metered) {
+        const admission = await pending;
+        if (!admission.ok) throw refusal(admission);
+        return next();
       }
-      const { release } = admission;
-      if (!release) return next();
+      const admitted = pending.then((admission) => {
+        if (!admission.ok) throw refusal(admission);
+      });
+      admitted.catch(() => {});
+      c.set('admitted', admitted);
+      let failed: { err: unknown } | undefined;
       try {
         await next();
       } catch (err) {
-        await release();
-        throw err;
+        failed = { err };
       }
+      // a refusal is the answer whatever the handler did (it threw it, or failed before asking)
+      const admission = await pending;
+      if (!admission.ok) throw refusal(admission);
+      const { release } = admission;
+      if (failed) {
+        await release?.();
+        throw failed.err;
+      }
+      if (!release) return;
       if (c.res.body) c.res = new Response(releaseWhenDone(c.res.body, release), c.res);
       else await release();
     };

@@ -107,6 +107,19 @@ export class AiRequestStore {
     );
   }
 
+  /**
+   * Leaves a key as a request refused by the per-builder limits found it: the row of a new key
+   * goes (a refused request leaves no row behind), a key taken over is free again.
+   */
+  async unclaim(ref: AttemptRef): Promise<void> {
+    if (ref.attempt > 1) return this.release(ref);
+    await this.db.query(
+      `DELETE FROM ai_requests
+       WHERE workspace_id = $1 AND builder = $2 AND idempotency_key = $3 AND attempt = $4 AND state = 'running' AND hold_id IS NULL`,
+      refParams(ref),
+    );
+  }
+
   /** Frees a key whose attempt was refused before anything ran (402, 400, 404, a provider's 429). */
   async release(ref: AttemptRef): Promise<void> {
     await this.db.query(

@@ -35,6 +35,8 @@ export interface MeterRequest<Links> {
   holdPrefix: string;
   /** the request's own signal: the client going away stops the run */
   signal: AbortSignal;
+  /** the per-builder limits' decision, made while the key is claimed: a refusal rejects (429) */
+  admitted?: Promise<void>;
   /**
    * the model and provider that answer, from the workspace's resolved provider: the gateway
    * honours a requested model and wraps the provider; default the resolved one as it is
@@ -67,9 +69,19 @@ export type Metered<Links> = { kind: 'replay'; result: Record<string, unknown>; 
  */
 export async function meter<Links>(ai: AiRuntime, request: MeterRequest<Links>): Promise<Metered<Links>> {
   const { ctx } = request;
-  // the estimate's history is read beside the claim (a read: harmless when the key replays)
+  // the estimate's history is read beside the claim (a read: harmless when the key replays), and
+  // the limits decide meanwhile; a refused request leaves the key as it found it
   const outputHistory = readOutputHistory(ai, ctx, request.operation);
-  const claim = await ai.requests.claim(ctx, request.key, request.requestHash, request.operation);
+  const [admission, claimed] = await Promise.allSettled([
+    request.admitted,
+    ai.requests.claim(ctx, request.key, request.requestHash, request.operation),
+  ]);
+  if (admission.status === 'rejected') {
+    if (claimed.status === 'fulfilled' && claimed.value.kind === 'run') await ai.requests.unclaim({ ctx, key: request.key, attempt: claimed.value.attempt });
+    throw admission.reason;
+  }
+  if (claimed.status === 'rejected') throw claimed.reason;
+  const claim = claimed.value;
   if (claim.kind === 'replay') return claim;
   if (claim.kind === 'busy') throw stillRunning();
   const ref: AttemptRef = { ctx, key: request.key, attempt: claim.attempt };

@@ -68,6 +68,40 @@ onEachStore('limits and headers', (kind) => {
     assert.deepEqual(await h.audit(ws.id), []);
   });
 
+  it('a /chat the limits refuse leaves its key as it found it: no row, no hold, and the same key runs later', async () => {
+    const ws = await h.workspace({ builders: 1, creditsPerBuilder: 500 });
+    const send = (body: Record<string, unknown>) =>
+      app.request('/api/v1/chat', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ask = (idempotencyKey: string) => send({ operation: 'custom_code', prompt: 'a debounce helper', idempotencyKey });
+    const streaming = [await ask(key()), await ask(key())];
+    assert.deepEqual(
+      streaming.map((r) => r.status),
+      [200, 200],
+    );
+    const refusedKey = key();
+    const refused = await ask(refusedKey);
+    assert.equal(refused.status, 429);
+    const rows = await h.store.query<{ n: number }>('SELECT count(*)::int AS n FROM ai_requests WHERE workspace_id = $1 AND idempotency_key = $2', [
+      ws.id,
+      refusedKey,
+    ]);
+    assert.equal(Number(rows[0]!.n), 0, 'the refused key left no row');
+    const holds = await h.store.query<{ n: number }>('SELECT count(*)::int AS n FROM holds WHERE workspace_id = $1', [ws.id]);
+    assert.equal(Number(holds[0]!.n), 2, 'the refused request held nothing');
+    // the limits answer before the body is judged, as they did when they ran first
+    const invalid = await send({ operation: 'custom_code' });
+    assert.equal(invalid.status, 429);
+    await Promise.all(streaming.map((r) => r.text()));
+    const later = await ask(refusedKey);
+    assert.equal(later.status, 200);
+    assert.match(await later.text(), /event: settled/);
+    assert.deepEqual(await h.audit(ws.id), []);
+  });
+
   const completion = (token: string) =>
     app.request('/v1/chat/completions', {
       method: 'POST',
