@@ -5,6 +5,9 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache, no-transform',
   // nginx and similar proxies would otherwise buffer the answer
   'x-accel-buffering': 'no',
+  // said, so that @hono/node-server writes the head and each event as it comes: without it, it
+  // reads ahead to find a length, and waits a timer turn when the second chunk is not there yet
+  'transfer-encoding': 'chunked',
 };
 
 export interface SseStreamOptions {
