@@ -120,9 +120,6 @@ export const creditChatStyles = css`
     flex-direction: column;
     gap: 12px;
   }
-  /* While the reader is at the end, the last message is the only scroll anchor: messages above it
-     that change size (content-visibility placeholders taking their real size, say) move what is
-     above, never the end out of view. Scrolled up, the browser picks its anchor as usual. */
   .messages.pinned > :not(:last-child) {
     overflow-anchor: none;
   }

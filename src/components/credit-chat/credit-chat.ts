@@ -364,6 +364,9 @@ export class CreditChat extends CreditElement {
     const { entries } = this.session;
     const hidden = Math.max(0, entries.length - this.windowSize);
     const shown = hidden ? entries.slice(hidden) : entries;
+    // pinned: while the reader is at the end, the last message is the only scroll anchor (styles),
+    // so messages above it that change size (content-visibility placeholders taking their real
+    // size) move what is above, never the end out of view; scrolled up, the browser's own anchor
     return html`<div class="messages-frame">
       <div
       class=${this.pinnedToEnd ? 'messages pinned' : 'messages'}
