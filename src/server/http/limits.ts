@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors.js';
+import { SseStream } from '../metering/sse-stream.js';
 import type { SqlClient } from '../store/store.js';
 import type { AppEnv } from './auth.js';
 
@@ -285,7 +286,10 @@ export class BuilderLimits {
         throw failed.err;
       }
       if (!release) return;
-      if (c.res.body) c.res = new Response(releaseWhenDone(c.res.body, release), c.res);
+      // an answer's event stream frees the slot as it ends; another body, once read
+      const sse = SseStream.of(c.res.body);
+      if (sse) sse.beforeEnd(release);
+      else if (c.res.body) c.res = new Response(releaseWhenDone(c.res.body, release), c.res);
       else await release();
     };
   }

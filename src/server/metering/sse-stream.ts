@@ -18,6 +18,9 @@ export interface SseStreamOptions {
   headers?: Record<string, string>;
 }
 
+/** The stream of each SSE body, by the body (a response rewrapped with new headers keeps its body). */
+const streams = new WeakMap<ReadableStream<Uint8Array>, SseStream>();
+
 /**
  * A `text/event-stream` response written as events happen. Writes after the client has
  * gone, or after `close()`, are dropped.
@@ -28,6 +31,13 @@ export class SseStream {
   private closed = false;
   private lastWrite = Date.now();
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly endHooks: (() => Promise<void>)[] = [];
+  private ended: Promise<void> | undefined;
+
+  /** The SseStream writing `body`, if one does. */
+  static of(body: ReadableStream<Uint8Array> | null): SseStream | undefined {
+    return body ? streams.get(body) : undefined;
+  }
 
   constructor(options: SseStreamOptions = {}) {
     const body = new ReadableStream<Uint8Array>({
@@ -39,6 +49,7 @@ export class SseStream {
         options.onCancel?.();
       },
     });
+    streams.set(body, this);
     this.response = new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
     const every = options.heartbeatMs ?? 0;
     if (every > 0) {
@@ -59,14 +70,31 @@ export class SseStream {
     this.write(`${event ? `event: ${event}\n` : ''}data: ${json}\n\n`);
   }
 
+  /**
+   * Runs `hook` when the stream ends (closed, cancelled by the client, or already over), before
+   * the client sees the end: what a stream holds (a streaming slot) is free when it does.
+   */
+  beforeEnd(hook: () => Promise<void>): void {
+    if (this.ended) void this.ended.then(hook);
+    else this.endHooks.push(hook);
+  }
+
   close(): void {
     if (this.closed) return;
     this.stop();
-    try {
-      this.controller.close();
-    } catch {
-      // already cancelled by the client
-    }
+    void this.end().then(() => {
+      try {
+        this.controller.close();
+      } catch {
+        // already cancelled by the client
+      }
+    });
+  }
+
+  /** The end hooks, once; none fails the stream (each handles its own failure). */
+  private end(): Promise<void> {
+    this.ended ??= Promise.allSettled(this.endHooks.splice(0).map((hook) => hook())).then(() => undefined);
+    return this.ended;
   }
 
   private write(text: string): void {
@@ -82,5 +110,7 @@ export class SseStream {
   private stop(): void {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // cancelled, or a write failed: nothing more reaches the client
+    void this.end();
   }
 }

@@ -144,6 +144,23 @@ onEachStore('limits and headers', (kind) => {
     assert.deepEqual(await h.audit(ws.id), []);
   });
 
+  it('a completion answered whole (stream: false) frees its slot once its body is read', async () => {
+    const ws = await h.workspace({ builders: 1, creditsPerBuilder: 500 });
+    const whole = () =>
+      app.request('/v1/chat/completions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'credit-chat-demo-1', messages: [{ role: 'user', content: 'a debounce helper' }], stream: false }),
+      });
+    // one after the other, three times the cap of 2: each slot was freed
+    for (let i = 0; i < 3; i++) {
+      const answer = await whole();
+      assert.equal(answer.status, 200);
+      assert.equal(((await answer.json()) as { object: string }).object, 'chat.completion');
+    }
+    assert.deepEqual(await h.audit(ws.id), []);
+  });
+
   it('answers CORS only for allowed host origins, and sends security headers', async () => {
     const ws = await h.workspace({ builders: 1, creditsPerBuilder: 10 });
     const allowed = await app.request('/api/v1/operations', { headers: { origin: 'https://builder.example.com' } });
