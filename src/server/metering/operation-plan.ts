@@ -86,7 +86,7 @@ export async function planOperation(
     });
   }
   const price = deps.prices.priceOf(target.model);
-  const outputHistory = await (input.outputHistory ?? deps.requests.outputHistory(ctx.workspaceId, input.operation, HISTORY_WINDOW));
+  const outputHistory = await (input.outputHistory ?? readOutputHistory(deps, ctx, input.operation));
   // a workspace short of history of its own learns from the instance's, on the same model
   const instanceHistory =
     outputHistory.length < MIN_HISTORY && deps.instanceEstimates !== false
